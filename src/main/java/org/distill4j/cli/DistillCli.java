@@ -1,0 +1,79 @@
+package org.distill4j.cli;
+
+import java.io.PrintWriter;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ConfigException;
+import org.distill4j.data.DataException;
+import org.distill4j.run.Provenance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code distill}: the command line. Exit codes: 0 success, 2 bad input (config, arguments, data files),
+ * 1 anything else. Errors are one line on stderr; the stack trace of an unexpected error goes to the log.
+ */
+@Command(name = "distill", mixinStandardHelpOptions = true, versionProvider = DistillCli.Version.class,
+        description = "Knowledge distillation and model compression on Deeplearning4j.",
+        subcommands = {TrainCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
+public final class DistillCli implements Runnable {
+    private static final Logger LOG = LogManager.getLogger(DistillCli.class);
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_ERROR = 1;
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given output streams; returns the exit code (the tests call this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new DistillCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            Throwable badInput = badInput(ex);
+            if (badInput != null) {
+                c.getErr().println("error: " + badInput.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            LOG.error("unexpected error", ex);
+            c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (stack trace in the log)");
+            return EXIT_ERROR;
+        });
+        return cl.execute(args);
+    }
+
+    /** The ConfigException or DataException behind {@code t}, if any. */
+    static Throwable badInput(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConfigException || c instanceof DataException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            var p = Provenance.buildInfo();
+            return new String[]{"distill4j " + p.getProperty("version", "unknown") + " (Deeplearning4j " + p.getProperty("dl4j.version", "?")
+                    + ", backend " + p.getProperty("nd4j.backend", "?") + ")"};
+        }
+    }
+}

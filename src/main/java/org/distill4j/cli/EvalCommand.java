@@ -1,0 +1,63 @@
+package org.distill4j.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.distill4j.config.AugmentConfig;
+import org.distill4j.config.DatasetConfig;
+import org.distill4j.data.Batches;
+import org.distill4j.data.Datasets;
+import org.distill4j.data.FashionMnist;
+import org.distill4j.eval.EvalResult;
+import org.distill4j.eval.Evaluator;
+import org.distill4j.model.Net;
+import org.distill4j.model.OneDnn;
+import org.distill4j.run.Env;
+import org.distill4j.run.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code distill eval}: accuracy, top-5, per-class accuracy and confusion matrix of a saved model. */
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model zip on a dataset's test (or train) split.")
+final class EvalCommand implements Callable<Integer> {
+    enum Split { test, train }
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "ZIP", description = "A model zip written by a run (e.g. experiments/.../distill.zip).")
+    Path model;
+
+    @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist", description = "Dataset name: fashion-mnist or fashion-mnist-sample (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data-path", paramLabel = "DIR", description = "Directory holding the dataset's files (searched first).")
+    String dataPath;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
+    Split split;
+
+    @Option(names = "--batch-size", defaultValue = "1000", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the full result as JSON.")
+    Path json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (batchSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
+        }
+        OneDnn.configure();
+        DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
+        FashionMnist.Splits s = Datasets.load(dc, Env.home());
+        Net net = Net.load(model);
+        EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null), batchSize);
+        spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));
+        spec.commandLine().getOut().flush();
+        if (json != null) {
+            Json.write(json, r.toMap());
+        }
+        return DistillCli.EXIT_OK;
+    }
+}

@@ -1,0 +1,228 @@
+package org.distill4j.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a run config: parses YAML into a plain tree (no tags, no classes: YAML is data here), merges the
+ * files named by {@code base:} (maps merge key by key, lists and scalars replace; relative paths are
+ * relative to the including file), applies {@code --set a.b=c} overrides, and binds the result.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private ConfigLoader() {
+    }
+
+    /** Loads, merges, overrides and binds; every problem is a {@link ConfigException}. */
+    public static RunConfig load(Path file, List<String> overrides) {
+        return ConfigBinder.bind(resolveTree(file, overrides), defaultName(file));
+    }
+
+    /** The merged and overridden tree, before binding. */
+    public static ObjectNode resolveTree(Path file, List<String> overrides) {
+        ObjectNode tree = readWithBases(file, new LinkedHashSet<>());
+        for (String o : overrides) {
+            applyOverride(tree, o);
+        }
+        return tree;
+    }
+
+    /** Binds a tree that is already complete, e.g. a run directory's {@code config.resolved.yaml}. */
+    public static RunConfig parse(String yaml, String defaultName) {
+        return ConfigBinder.bind(readTree(yaml, "<text>"), defaultName);
+    }
+
+    static String defaultName(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        String base = dot > 0 ? n.substring(0, dot) : n;
+        if (base.equals("config.resolved")) {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null && parent.getParent() != null) {
+                return parent.getParent().getFileName().toString();
+            }
+        }
+        return base;
+    }
+
+    private static ObjectNode readWithBases(Path file, Set<Path> stack) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!stack.add(abs)) {
+            throw new ConfigException("base", "cycle: " + abs + " includes itself (via " + stack + ")");
+        }
+        String text;
+        try {
+            text = Files.readString(abs);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "config file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
+        }
+        ObjectNode tree = readTree(text, file.toString());
+        JsonNode base = tree.remove("base");
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        if (base != null && !base.isNull()) {
+            List<String> bases = new ArrayList<>();
+            if (base.isTextual()) {
+                bases.add(base.asText());
+            } else if (base.isArray()) {
+                for (JsonNode b : base) {
+                    if (!b.isTextual()) {
+                        throw new ConfigException("base", "must be a file path or a list of paths (in " + file + ")");
+                    }
+                    bases.add(b.asText());
+                }
+            } else {
+                throw new ConfigException("base", "must be a file path or a list of paths (in " + file + ")");
+            }
+            for (String b : bases) {
+                Path bp = abs.getParent().resolve(b);
+                if (!Files.exists(bp)) {
+                    throw new ConfigException("base", "file not found: " + b + " (relative to " + abs.getParent() + ")");
+                }
+                merge(result, readWithBases(bp, stack));
+            }
+        }
+        merge(result, tree);
+        stack.remove(abs);
+        return result;
+    }
+
+    static ObjectNode readTree(String text, String where) {
+        JsonNode n;
+        try {
+            n = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            String msg = e.getOriginalMessage().split("\n")[0];
+            var loc = e.getLocation();
+            throw new ConfigException("", "invalid YAML in " + where + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "") + ": " + msg);
+        }
+        if (n == null || n.isMissingNode() || n.isNull()) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        if (!n.isObject()) {
+            throw new ConfigException("", where + ": the top level must be a mapping");
+        }
+        return (ObjectNode) n;
+    }
+
+    /** Deep merge: maps merge key by key, everything else in {@code over} replaces. */
+    static void merge(ObjectNode into, ObjectNode over) {
+        for (Map.Entry<String, JsonNode> e : over.properties()) {
+            JsonNode old = into.get(e.getKey());
+            if (old instanceof ObjectNode oo && e.getValue() instanceof ObjectNode no) {
+                merge(oo, no);
+            } else {
+                into.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+    }
+
+    /**
+     * Applies {@code a.b.c=value}. A segment addressing a list is an index ({@code stages.2} or
+     * {@code stages[2]}), or the {@code name}/{@code type} of exactly one element ({@code stages.distill}).
+     * The value is read as YAML ({@code 8}, {@code true}, {@code [128, 64]}).
+     */
+    static void applyOverride(ObjectNode root, String override) {
+        int eq = override.indexOf('=');
+        if (eq <= 0) {
+            throw new ConfigException("--set " + override, "expected key=value, e.g. stages.distill.temperature=8");
+        }
+        String key = override.substring(0, eq).trim();
+        String valueText = override.substring(eq + 1);
+        JsonNode value;
+        try {
+            JsonNode v = YAML.readTree(valueText.isEmpty() ? "''" : valueText);
+            value = v == null || v.isMissingNode() ? JsonNodeFactory.instance.nullNode() : v;
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("--set " + key, "value is not valid YAML: " + valueText);
+        }
+        List<String> segs = new ArrayList<>();
+        for (String s : key.replace("[", ".").replace("]", "").split("\\.")) {
+            if (s.isEmpty()) {
+                throw new ConfigException("--set " + key, "empty path segment");
+            }
+            segs.add(s);
+        }
+        JsonNode cur = root;
+        StringBuilder at = new StringBuilder();
+        for (int i = 0; i < segs.size(); i++) {
+            String seg = segs.get(i);
+            boolean last = i == segs.size() - 1;
+            if (cur instanceof ObjectNode obj) {
+                if (last) {
+                    obj.set(seg, value);
+                    return;
+                }
+                JsonNode next = obj.get(seg);
+                if (next == null || next.isNull()) {
+                    next = obj.putObject(seg);
+                }
+                cur = next;
+                at.append(at.length() == 0 ? "" : ".").append(seg);
+            } else if (cur instanceof ArrayNode arr) {
+                int idx = listIndex(arr, seg, key, at.toString());
+                if (last) {
+                    arr.set(idx, value);
+                    return;
+                }
+                cur = arr.get(idx);
+                at.append('[').append(idx).append(']');
+            } else {
+                throw new ConfigException("--set " + key, "'" + at + "' is a value, not a mapping or list");
+            }
+        }
+    }
+
+    private static int listIndex(ArrayNode arr, String seg, String key, String at) {
+        if (seg.matches("\\d+")) {
+            int idx = Integer.parseInt(seg);
+            if (idx >= arr.size()) {
+                throw new ConfigException("--set " + key, at + " has " + arr.size() + " elements, no index " + idx);
+            }
+            return idx;
+        }
+        List<Integer> byName = new ArrayList<>();
+        List<Integer> byType = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        for (int j = 0; j < arr.size(); j++) {
+            JsonNode e = arr.get(j);
+            String name = e.path("name").asText(null);
+            String type = e.path("type").asText(null);
+            String model = e.path("model").asText(null);
+            String derived = name != null ? name : (type != null && model != null ? type + "-" + model : type);
+            known.add(derived);
+            if (seg.equals(derived)) {
+                byName.add(j);
+            } else if (seg.equals(type)) {
+                byType.add(j);
+            }
+        }
+        List<Integer> hits = byName.isEmpty() ? byType : byName;
+        if (hits.size() == 1) {
+            return hits.get(0);
+        }
+        if (hits.isEmpty()) {
+            throw new ConfigException("--set " + key, "no element of " + at + " is named or typed '" + seg + "'; elements: " + String.join(", ", known) + " (or use an index)");
+        }
+        throw new ConfigException("--set " + key, "'" + seg + "' matches " + hits.size() + " elements of " + at + " (" + String.join(", ", known) + "); use the stage name or an index");
+    }
+}

@@ -1,0 +1,108 @@
+package org.distill4j.data;
+
+import java.util.Random;
+import org.distill4j.config.AugmentConfig;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns an {@link ImageDataset} into minibatches: features [b, c·h·w] as floats in [0, 1], labels one-hot
+ * [b, k]. An epoch is a fresh permutation drawn from the caller's RNG; augmentation (random flip and shift)
+ * draws from the same RNG, so a run is repeatable from its seed.
+ */
+public final class Batches {
+    private final ImageDataset data;
+    private final AugmentConfig augment;
+
+    public Batches(ImageDataset data, AugmentConfig augment) {
+        this.data = data;
+        this.augment = augment == null ? new AugmentConfig(false, 0) : augment;
+    }
+
+    public ImageDataset data() {
+        return data;
+    }
+
+    public boolean deterministic() {
+        return augment.deterministic();
+    }
+
+    public int numBatches(int batchSize) {
+        return (data.size() + batchSize - 1) / batchSize;
+    }
+
+    /** A shuffled order of all examples for one epoch. */
+    public int[] epochOrder(Random rng) {
+        return ImageDataset.permutation(data.size(), rng);
+    }
+
+    /** Features of {@code order[from, to)}, augmented with {@code rng} when augmentation is on (pass null for none). */
+    public INDArray features(int[] order, int from, int to, Random rng) {
+        int p = data.pixelsPerImage();
+        float[] buf = new float[(to - from) * p];
+        byte[] px = data.pixels();
+        for (int i = from; i < to; i++) {
+            int src = order[i] * p;
+            int dst = (i - from) * p;
+            if (rng == null || augment.deterministic()) {
+                for (int j = 0; j < p; j++) {
+                    buf[dst + j] = (px[src + j] & 0xff) * (1f / 255f);
+                }
+            } else {
+                augmentInto(px, src, buf, dst, rng);
+            }
+        }
+        return Nd4j.create(buf, new long[]{to - from, p}, 'c');
+    }
+
+    private void augmentInto(byte[] px, int src, float[] buf, int dst, Random rng) {
+        int h = data.height();
+        int w = data.width();
+        boolean flip = augment.flip() && rng.nextBoolean();
+        int s = augment.shift();
+        int dy = s == 0 ? 0 : rng.nextInt(2 * s + 1) - s;
+        int dx = s == 0 ? 0 : rng.nextInt(2 * s + 1) - s;
+        for (int c = 0; c < data.channels(); c++) {
+            int plane = c * h * w;
+            for (int y = 0; y < h; y++) {
+                int sy = y - dy;
+                for (int x = 0; x < w; x++) {
+                    int sx = x - dx;
+                    if (flip) {
+                        sx = w - 1 - sx;
+                    }
+                    float v = 0f;
+                    if (sy >= 0 && sy < h && sx >= 0 && sx < w) {
+                        v = (px[src + plane + sy * w + sx] & 0xff) * (1f / 255f);
+                    }
+                    buf[dst + plane + y * w + x] = v;
+                }
+            }
+        }
+    }
+
+    /** One-hot labels of {@code order[from, to)}. */
+    public INDArray oneHot(int[] order, int from, int to) {
+        int k = data.numClasses();
+        float[] buf = new float[(to - from) * k];
+        for (int i = from; i < to; i++) {
+            buf[(i - from) * k + data.labels()[order[i]]] = 1f;
+        }
+        return Nd4j.create(buf, new long[]{to - from, k}, 'c');
+    }
+
+    /** A plain (features, one-hot) batch. */
+    public DataSet batch(int[] order, int from, int to, Random rng) {
+        return new DataSet(features(order, from, to, rng), oneHot(order, from, to));
+    }
+
+    /** The identity order 0..n-1 (evaluation). */
+    public int[] inOrder() {
+        int[] o = new int[data.size()];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = i;
+        }
+        return o;
+    }
+}

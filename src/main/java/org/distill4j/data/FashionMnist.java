@@ -1,0 +1,183 @@
+package org.distill4j.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.distill4j.run.Progress;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017; MIT license), read from the official IDX files.
+ * <p>The full set is looked up in this order: the configured {@code dataset.path}, {@code $DISTILL4J_DATA/fashion-mnist},
+ * {@code /usr/share/datasets/fashion-mnist} (Debian's {@code dataset-fashion-mnist}), {@code ~/.distill4j/datasets/fashion-mnist};
+ * failing all, the files are downloaded from the official location into the last directory and checked
+ * against the MD5 sums published with the dataset. Whatever the source, the decompressed content of every
+ * file must match the SHA-256 below (the official files' content; Debian recompresses the .gz files, so
+ * the compressed bytes differ while the content is identical).
+ */
+public final class FashionMnist {
+    private static final Logger LOG = LogManager.getLogger(FashionMnist.class);
+
+    public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    public static final String BASE_URL = "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/";
+
+    /** File name → {MD5 of the official .gz as published, SHA-256 of the decompressed IDX content}. */
+    static final Map<String, String[]> FILES = new LinkedHashMap<>();
+
+    static {
+        FILES.put("train-images-idx3-ubyte.gz", new String[]{"8d4fb7e6c68d591d4c3dfef9ec88bf0d", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"});
+        FILES.put("train-labels-idx1-ubyte.gz", new String[]{"25c81989df183df01b3e8a0aad5dffbe", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"});
+        FILES.put("t10k-images-idx3-ubyte.gz", new String[]{"bef4ecab320f06d8554ea6380940ec79", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"});
+        FILES.put("t10k-labels-idx1-ubyte.gz", new String[]{"bb300cfdad3c16e7a12a480ee83cd310", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"});
+    }
+
+    private FashionMnist() {
+    }
+
+    /** Train and test sets: {train, test}. */
+    public record Splits(ImageDataset train, ImageDataset test, Path directory) {
+    }
+
+    /** Candidate directories for the full set, in lookup order. */
+    public static List<Path> searchPath(String configuredPath) {
+        List<Path> dirs = new ArrayList<>();
+        if (configuredPath != null) {
+            dirs.add(Path.of(configuredPath));
+        }
+        String env = System.getenv("DISTILL4J_DATA");
+        if (env != null && !env.isBlank()) {
+            dirs.add(Path.of(env, "fashion-mnist"));
+        }
+        dirs.add(Path.of("/usr/share/datasets/fashion-mnist"));
+        dirs.add(userCache());
+        return dirs;
+    }
+
+    static Path userCache() {
+        return Path.of(System.getProperty("user.home"), ".distill4j", "datasets", "fashion-mnist");
+    }
+
+    /** Finds (or downloads) the full set and loads it, verifying every file's content checksum. */
+    public static Splits loadFull(String configuredPath, boolean allowDownload) {
+        List<Path> tried = new ArrayList<>();
+        for (Path dir : searchPath(configuredPath)) {
+            tried.add(dir);
+            if (hasAll(dir)) {
+                return load(dir, "fashion-mnist", true);
+            }
+            if (configuredPath != null && dir.equals(Path.of(configuredPath))) {
+                throw new DataException("dataset.path " + dir + " does not hold the four Fashion-MNIST files (" + String.join(", ", FILES.keySet()) + ")");
+            }
+        }
+        if (allowDownload) {
+            Path dir = userCache();
+            try {
+                download(dir);
+                return load(dir, "fashion-mnist", true);
+            } catch (DataException e) {
+                LOG.warn("download failed: {}", e.getMessage());
+            }
+        }
+        throw new DataException("Fashion-MNIST not found (looked in " + tried + "); install it with "
+                + "'apt-get install dataset-fashion-mnist', set dataset.path or $DISTILL4J_DATA, or download the four files from " + BASE_URL);
+    }
+
+    static boolean hasAll(Path dir) {
+        return FILES.keySet().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
+    }
+
+    /**
+     * Loads the four files from {@code dir}. With {@code verify} the decompressed content must match the
+     * official checksums (the full set); the bundled sample is checked against its own manifest instead.
+     */
+    public static Splits load(Path dir, String name, boolean verify) {
+        Map<String, String> sums = new LinkedHashMap<>();
+        IdxFile[] f = new IdxFile[4];
+        int i = 0;
+        for (Map.Entry<String, String[]> e : FILES.entrySet()) {
+            Path p = dir.resolve(e.getKey());
+            if (!Files.isRegularFile(p)) {
+                throw new DataException("missing " + p);
+            }
+            f[i] = IdxFile.read(p);
+            if (verify && !f[i].sha256().equals(e.getValue()[1])) {
+                throw new DataException(p + ": content checksum mismatch (sha256 " + f[i].sha256() + ", expected " + e.getValue()[1]
+                        + "); the file is corrupt or not the official Fashion-MNIST");
+            }
+            sums.put(e.getKey(), f[i].sha256());
+            i++;
+        }
+        ImageDataset train = images(name + "/train", f[0], f[1], sums);
+        ImageDataset test = images(name + "/test", f[2], f[3], sums);
+        LOG.info("{}: {} train, {} test images from {}", name, train.size(), test.size(), dir.toAbsolutePath());
+        return new Splits(train, test, dir);
+    }
+
+    static ImageDataset images(String name, IdxFile images, IdxFile labels, Map<String, String> sums) {
+        if (images.dims().length != 3 || labels.dims().length != 1 || images.dims()[0] != labels.dims()[0]) {
+            throw new DataException(name + ": images " + java.util.Arrays.toString(images.dims()) + " and labels "
+                    + java.util.Arrays.toString(labels.dims()) + " do not match");
+        }
+        int[] y = new int[labels.count()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = labels.data()[i] & 0xff;
+            if (y[i] >= CLASSES.size()) {
+                throw new DataException(name + ": label " + y[i] + " at index " + i + " is not a Fashion-MNIST class (0..9)");
+            }
+        }
+        return new ImageDataset(name, images.data(), y, 1, images.dims()[1], images.dims()[2], CLASSES, Map.copyOf(sums));
+    }
+
+    /** Downloads the four files with a progress bar, verifying the published MD5 of each before keeping it. */
+    static void download(Path dir) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        try {
+            Files.createDirectories(dir);
+            for (Map.Entry<String, String[]> e : FILES.entrySet()) {
+                Path target = dir.resolve(e.getKey());
+                if (Files.isRegularFile(target)) {
+                    continue;
+                }
+                Path tmp = dir.resolve(e.getKey() + ".part");
+                HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(URI.create(BASE_URL + e.getKey()))
+                        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (resp.statusCode() != 200) {
+                    throw new DataException("GET " + BASE_URL + e.getKey() + ": HTTP " + resp.statusCode());
+                }
+                long len = resp.headers().firstValueAsLong("content-length").orElse(-1);
+                try (InputStream in = resp.body(); var out = Files.newOutputStream(tmp);
+                     Progress pb = Progress.bytes("download " + e.getKey(), len)) {
+                    byte[] buf = new byte[1 << 16];
+                    for (int r; (r = in.read(buf)) > 0; ) {
+                        out.write(buf, 0, r);
+                        pb.step(r);
+                    }
+                }
+                String md5 = IdxFile.digestFile(tmp, "MD5");
+                if (!md5.equals(e.getValue()[0])) {
+                    Files.deleteIfExists(tmp);
+                    throw new DataException(e.getKey() + ": MD5 " + md5 + " does not match the published " + e.getValue()[0]);
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException ex) {
+            throw new DataException("cannot download Fashion-MNIST: " + ex.getMessage(), ex);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new DataException("download interrupted", ex);
+        }
+    }
+}

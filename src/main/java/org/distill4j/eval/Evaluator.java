@@ -1,0 +1,99 @@
+package org.distill4j.eval;
+
+import org.distill4j.data.Batches;
+import org.distill4j.model.Net;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Runs a network over a dataset in inference mode and scores its logits. */
+public final class Evaluator {
+    private Evaluator() {
+    }
+
+    public static EvalResult evaluate(Net net, Batches data, int batchSize) {
+        int n = data.data().size();
+        int k = data.data().numClasses();
+        int[] order = data.inOrder();
+        int[] labels = data.data().labels();
+        long[][] confusion = new long[k][k];
+        int top5 = 0;
+        long t0 = System.nanoTime();
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            float[] logits = floats(net.output(data.features(order, from, to, null)));
+            for (int i = from; i < to; i++) {
+                int row = (i - from) * k;
+                int y = labels[i];
+                confusion[y][argmax(logits, row, k)]++;
+                if (rank(logits, row, k, y) < 5) {
+                    top5++;
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return fromConfusion(confusion, top5, data.data().classNames(), n / Math.max(seconds, 1e-9));
+    }
+
+    /** Accuracy and per-class accuracy from a confusion matrix (pure, tested by hand). */
+    static EvalResult fromConfusion(long[][] confusion, int top5Hits, java.util.List<String> classes, double samplesPerSecond) {
+        int k = confusion.length;
+        long total = 0;
+        long correct = 0;
+        double[] perClass = new double[k];
+        for (int i = 0; i < k; i++) {
+            long row = 0;
+            for (int j = 0; j < k; j++) {
+                row += confusion[i][j];
+            }
+            total += row;
+            correct += confusion[i][i];
+            perClass[i] = row == 0 ? Double.NaN : confusion[i][i] / (double) row;
+        }
+        return new EvalResult((int) total, total == 0 ? Double.NaN : correct / (double) total,
+                total == 0 ? Double.NaN : top5Hits / (double) total, perClass, confusion, classes, samplesPerSecond);
+    }
+
+    /** Index of the largest of {@code v[off, off+k)}; ties go to the lowest index. */
+    static int argmax(float[] v, int off, int k) {
+        int best = 0;
+        for (int j = 1; j < k; j++) {
+            if (v[off + j] > v[off + best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    /** How many entries of {@code v[off, off+k)} are strictly larger than entry {@code c} (0 = top-1). */
+    static int rank(float[] v, int off, int k, int c) {
+        int r = 0;
+        for (int j = 0; j < k; j++) {
+            if (v[off + j] > v[off + c]) {
+                r++;
+            }
+        }
+        return r;
+    }
+
+    /** Row-major floats of a 2-D array, whatever its type, order or offset. */
+    public static float[] floats(INDArray a) {
+        return a.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    /** Accuracy only, on the first {@code limit} examples. */
+    public static double accuracy(Net net, Batches data, int batchSize, int limit) {
+        int n = Math.min(limit, data.data().size());
+        int k = data.data().numClasses();
+        int[] order = data.inOrder();
+        int hits = 0;
+        for (int from = 0; from < n; from += batchSize) {
+            int to = Math.min(n, from + batchSize);
+            float[] logits = floats(net.output(data.features(order, from, to, null)));
+            for (int i = from; i < to; i++) {
+                if (argmax(logits, (i - from) * k, k) == data.data().labels()[i]) {
+                    hits++;
+                }
+            }
+        }
+        return n == 0 ? Double.NaN : hits / (double) n;
+    }
+}

@@ -1,0 +1,201 @@
+package org.distill4j.model;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.distill4j.config.Activation;
+import org.distill4j.config.ArchSpec;
+import org.distill4j.config.LayerSpec;
+import org.distill4j.config.LayersSpec;
+import org.distill4j.config.LeNet5Spec;
+import org.distill4j.config.MlpSpec;
+import org.distill4j.config.ResNetSpec;
+import org.distill4j.loss.SoftmaxCrossEntropyLoss;
+import org.distill4j.registry.Registry;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * The architecture registry: {@code arch:} name → network builder. Every network ends in a dense layer with
+ * identity activation (it outputs logits) trained with {@link SoftmaxCrossEntropyLoss}; weights use He
+ * initialization (fan-in, ReLU gain), biases zero, BatchNorm decay 0.9 and eps 1e-5 — the same as the
+ * PyTorch reference in {@code shared/bench}.
+ */
+public final class Architectures {
+    /** Builds an initialized network for an input shape and class count from a seed. */
+    public interface Builder {
+        Net build(ArchSpec spec, InputShape input, int numClasses, long seed);
+    }
+
+    /** Input images: channels × height × width, fed as flat rows [n, c·h·w]. */
+    public record InputShape(int channels, int height, int width) {
+        public int flat() {
+            return channels * height * width;
+        }
+
+        InputType type() {
+            return InputType.convolutionalFlat(height, width, channels);
+        }
+    }
+
+    private static final Registry<Builder> REGISTRY = new Registry<Builder>("architecture")
+            .register(MlpSpec.ARCH, (s, in, k, seed) -> mlp((MlpSpec) s, in, k, seed))
+            .register(LeNet5Spec.ARCH, (s, in, k, seed) -> lenet5((LeNet5Spec) s, in, k, seed))
+            .register(ResNetSpec.ARCH, (s, in, k, seed) -> resnet((ResNetSpec) s, in, k, seed))
+            .register(LayersSpec.ARCH, (s, in, k, seed) -> layers((LayersSpec) s, in, k, seed));
+
+    private Architectures() {
+    }
+
+    public static Registry<Builder> registry() {
+        return REGISTRY;
+    }
+
+    public static Net build(ArchSpec spec, String path, InputShape input, int numClasses, long seed) {
+        return REGISTRY.get(spec.arch(), path).build(spec, input, numClasses, seed);
+    }
+
+    static org.nd4j.linalg.activations.Activation dl4j(Activation a) {
+        return switch (a) {
+            case RELU -> org.nd4j.linalg.activations.Activation.RELU;
+            case LEAKYRELU -> org.nd4j.linalg.activations.Activation.LEAKYRELU;
+            case TANH -> org.nd4j.linalg.activations.Activation.TANH;
+            case SIGMOID -> org.nd4j.linalg.activations.Activation.SIGMOID;
+            case ELU -> org.nd4j.linalg.activations.Activation.ELU;
+            case GELU -> org.nd4j.linalg.activations.Activation.GELU;
+            case SWISH -> org.nd4j.linalg.activations.Activation.SWISH;
+            case IDENTITY -> org.nd4j.linalg.activations.Activation.IDENTITY;
+        };
+    }
+
+    private static NeuralNetConfiguration.Builder base(long seed) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(DataType.FLOAT)
+                .weightInit(WeightInit.RELU)
+                .updater(new Adam(1e-3))
+                .trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+    }
+
+    private static OutputLayer output(int numClasses, double dropout) {
+        OutputLayer.Builder b = new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nOut(numClasses)
+                .activation(org.nd4j.linalg.activations.Activation.IDENTITY);
+        if (dropout > 0) {
+            b.dropOut(1.0 - dropout);
+        }
+        return b.build();
+    }
+
+    private static Net mln(NeuralNetConfiguration.ListBuilder list, InputShape in) {
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(in.type()).build());
+        net.init();
+        return new Net(net);
+    }
+
+    /** Dense layers; dropout (drop probability p) is applied after each hidden activation. DL4J's dropOut takes the retain probability, applied to a layer's input. */
+    static Net mlp(MlpSpec s, InputShape in, int k, long seed) {
+        NeuralNetConfiguration.ListBuilder list = base(seed).list();
+        List<Integer> hidden = s.hidden();
+        for (int i = 0; i < hidden.size(); i++) {
+            DenseLayer.Builder b = new DenseLayer.Builder().nOut(hidden.get(i)).activation(dl4j(s.activation()));
+            if (i > 0 && s.dropout() > 0) {
+                b.dropOut(1.0 - s.dropout());
+            }
+            list.layer(b.build());
+        }
+        list.layer(output(k, s.dropout()));
+        return mln(list, in);
+    }
+
+    static Net lenet5(LeNet5Spec s, InputShape in, int k, long seed) {
+        org.nd4j.linalg.activations.Activation act = dl4j(s.activation());
+        NeuralNetConfiguration.ListBuilder list = base(seed).list()
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same).activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).convolutionMode(ConvolutionMode.Truncate).activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(120).activation(act).build())
+                .layer(new DenseLayer.Builder().nOut(84).activation(act).build())
+                .layer(output(k, 0));
+        return mln(list, in);
+    }
+
+    static Net layers(LayersSpec s, InputShape in, int k, long seed) {
+        NeuralNetConfiguration.ListBuilder list = base(seed).list();
+        for (LayerSpec l : s.layers()) {
+            list.layer(switch (l.type()) {
+                case DENSE -> new DenseLayer.Builder().nOut(l.units()).activation(dl4j(l.activation())).build();
+                case CONV -> new ConvolutionLayer.Builder(l.kernel(), l.kernel()).stride(l.stride(), l.stride()).nOut(l.filters())
+                        .convolutionMode(l.padding() == LayerSpec.Padding.SAME ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                        .activation(dl4j(l.activation())).build();
+                case POOL -> new SubsamplingLayer.Builder(l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG)
+                        .kernelSize(l.kernel(), l.kernel()).stride(l.stride(), l.stride()).build();
+                case GLOBAL_POOL -> new GlobalPoolingLayer.Builder(l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG).build();
+                case BATCHNORM -> new BatchNormalization.Builder().decay(0.9).eps(1e-5).build();
+                case DROPOUT -> new DropoutLayer.Builder(1.0 - l.rate()).build();
+            });
+        }
+        list.layer(output(k, 0));
+        return mln(list, in);
+    }
+
+    /** CIFAR-style ResNet (He et al. 2016, section 4.2) with 1x1 projection shortcuts, as in the PyTorch reference. */
+    static Net resnet(ResNetSpec s, InputShape in, int k, long seed) {
+        ComputationGraphConfiguration.GraphBuilder g = base(seed).graphBuilder().addInputs("input").setInputTypes(in.type());
+        int w = s.width();
+        String last = convBn(g, "stem", "input", w, 3, 1, true);
+        int cin = w;
+        int[] widths = {w, 2 * w, 4 * w};
+        for (int group = 0; group < 3; group++) {
+            for (int b = 0; b < s.blocksPerGroup(); b++) {
+                int stride = group > 0 && b == 0 ? 2 : 1;
+                String p = "g" + (group + 1) + "b" + (b + 1);
+                int cout = widths[group];
+                String x = convBn(g, p + "_1", last, cout, 3, stride, true);
+                x = convBn(g, p + "_2", x, cout, 3, 1, false);
+                String shortcut = last;
+                if (stride != 1 || cin != cout) {
+                    shortcut = convBn(g, p + "_proj", last, cout, 1, stride, false);
+                }
+                g.addVertex(p + "_add", new ElementWiseVertex(ElementWiseVertex.Op.Add), x, shortcut);
+                g.addLayer(p + "_relu", new ActivationLayer(org.nd4j.linalg.activations.Activation.RELU), p + "_add");
+                last = p + "_relu";
+                cin = cout;
+            }
+        }
+        g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
+        g.addLayer("fc", output(k, 0), "gap");
+        g.setOutputs("fc");
+        ComputationGraph net = new ComputationGraph(g.build());
+        net.init();
+        return new Net(net);
+    }
+
+    private static String convBn(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int nOut, int kernel, int stride, boolean relu) {
+        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).hasBias(false)
+                .convolutionMode(ConvolutionMode.Same).activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), input);
+        g.addLayer(name + "_bn", new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(), name + "_conv");
+        if (!relu) {
+            return name + "_bn";
+        }
+        g.addLayer(name + "_relu", new ActivationLayer(org.nd4j.linalg.activations.Activation.RELU), name + "_bn");
+        return name + "_relu";
+    }
+}

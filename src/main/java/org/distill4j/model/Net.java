@@ -1,0 +1,193 @@
+package org.distill4j.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipFile;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.distill4j.data.DataException;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+/**
+ * A network that maps a batch of inputs to class logits: a DL4J {@link MultiLayerNetwork} or
+ * {@link ComputationGraph} behind one small interface, so stages do not care which.
+ */
+public final class Net {
+    private final Model model;
+
+    public Net(Model model) {
+        if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
+            throw new IllegalArgumentException("unsupported model type " + model.getClass().getName());
+        }
+        this.model = model;
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public boolean isGraph() {
+        return model instanceof ComputationGraph;
+    }
+
+    /** One optimizer step on one batch. */
+    public void fit(DataSet batch) {
+        if (model instanceof MultiLayerNetwork m) {
+            m.fit(batch);
+        } else {
+            ((ComputationGraph) model).fit(batch);
+        }
+    }
+
+    /** Logits for {@code features}, in inference mode (dropout off, BatchNorm global statistics). */
+    public INDArray output(INDArray features) {
+        if (model instanceof MultiLayerNetwork m) {
+            return m.output(features, false);
+        }
+        return ((ComputationGraph) model).outputSingle(false, features);
+    }
+
+    /** The loss of the last fitted batch. */
+    public double score() {
+        return model.score();
+    }
+
+    public long numParams() {
+        return model.numParams();
+    }
+
+    public INDArray params() {
+        return model.params();
+    }
+
+    /** The layer configurations (in order for a MultiLayerNetwork, topological for a graph). */
+    public List<Layer> layerConfs() {
+        return layerConfs(model);
+    }
+
+    private static List<Layer> layerConfs(Model model) {
+        List<Layer> out = new ArrayList<>();
+        if (model instanceof MultiLayerNetwork m) {
+            for (NeuralNetConfiguration c : m.getLayerWiseConfigurations().getConfs()) {
+                out.add(c.getLayer());
+            }
+        } else {
+            ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
+            for (String name : conf.getTopologicalOrderStr()) {
+                GraphVertex v = conf.getVertices().get(name);
+                if (v instanceof LayerVertex lv) {
+                    out.add(lv.getLayerConf().getLayer());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The loss function of the output layer. */
+    public ILossFunction loss() {
+        for (Layer l : layerConfs()) {
+            if (l instanceof BaseOutputLayer o) {
+                return o.getLossFn();
+            }
+        }
+        throw new IllegalStateException("network has no output layer");
+    }
+
+    /**
+     * A new network with the same weights (and BatchNorm statistics), set up for a new training stage: this
+     * loss on the output layer, this updater on every layer, decoupled weight decay on weights only (not
+     * biases, not BatchNorm), and the iteration counter at zero so the stage's schedule starts from its
+     * beginning. Optimizer state starts fresh.
+     */
+    public Net forTraining(ILossFunction loss, IUpdater updater, List<Regularization> weightDecay) {
+        Model copy;
+        if (model instanceof MultiLayerNetwork m) {
+            MultiLayerConfiguration conf = m.getLayerWiseConfigurations().clone();
+            conf.setIterationCount(0);
+            conf.setEpochCount(0);
+            for (NeuralNetConfiguration c : conf.getConfs()) {
+                configure(c.getLayer(), loss, updater, weightDecay);
+            }
+            MultiLayerNetwork n = new MultiLayerNetwork(conf);
+            n.init(m.params().dup(), false);
+            copy = n;
+        } else {
+            ComputationGraph g = (ComputationGraph) model;
+            ComputationGraphConfiguration conf = g.getConfiguration().clone();
+            conf.setIterationCount(0);
+            conf.setEpochCount(0);
+            for (GraphVertex v : conf.getVertices().values()) {
+                if (v instanceof LayerVertex lv) {
+                    configure(lv.getLayerConf().getLayer(), loss, updater, weightDecay);
+                }
+            }
+            ComputationGraph n = new ComputationGraph(conf);
+            n.init(g.params().dup(), false);
+            copy = n;
+        }
+        return new Net(copy);
+    }
+
+    private static void configure(Layer layer, ILossFunction loss, IUpdater updater, List<Regularization> weightDecay) {
+        if (layer instanceof BaseLayer b) {
+            b.setIUpdater(updater.clone());
+            b.setBiasUpdater(null);
+            b.setRegularization(layer instanceof BatchNormalization ? new ArrayList<>() : new ArrayList<>(weightDecay));
+            b.setRegularizationBias(new ArrayList<>());
+        }
+        if (layer instanceof BaseOutputLayer o) {
+            o.setLossFn(loss);
+        }
+    }
+
+    /** Writes the model zip (configuration and weights; no optimizer state) to {@code file}. */
+    public void save(Path file) throws IOException {
+        ModelSerializer.writeModel(model, file.toFile(), false);
+    }
+
+    /** Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer). */
+    public static Net load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException("model file not found: " + file);
+        }
+        try {
+            boolean graph;
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                var entry = zip.getEntry("configuration.json");
+                if (entry == null) {
+                    throw new DataException(file + " is not a DL4J model zip (no configuration.json)");
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    graph = json.contains("\"vertices\"");
+                }
+            }
+            return new Net(graph ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
+                    : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
+        } catch (java.util.zip.ZipException e) {
+            throw new DataException(file + " is not a DL4J model zip: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DataException("cannot read model " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

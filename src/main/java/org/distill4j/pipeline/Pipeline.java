@@ -1,0 +1,180 @@
+package org.distill4j.pipeline;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ConfigWriter;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.RunConfig;
+import org.distill4j.config.StageConfig;
+import org.distill4j.data.Batches;
+import org.distill4j.data.Datasets;
+import org.distill4j.data.FashionMnist;
+import org.distill4j.data.ImageDataset;
+import org.distill4j.model.OneDnn;
+import org.distill4j.run.Env;
+import org.distill4j.run.Provenance;
+import org.distill4j.run.RunDirectory;
+import org.distill4j.run.RunLog;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs a config end to end. Everything that can be wrong with the input (config, data) is checked before the
+ * run directory exists, so a bad run leaves nothing behind; after that, each artifact is written atomically
+ * and {@code provenance.json} says whether the run completed or failed and why.
+ */
+public final class Pipeline {
+    private static final Logger LOG = LogManager.getLogger(Pipeline.class);
+
+    private Pipeline() {
+    }
+
+    /** Runs {@code config}; returns the run directory. */
+    public static Path run(RunConfig config, List<String> overrides, List<String> commandLine) throws Exception {
+        OneDnn.configure();
+        List<Stage> stages = new ArrayList<>();
+        for (int i = 0; i < config.stages().size(); i++) {
+            stages.add(Stages.create(config.stages().get(i), "stages[" + i + "].type"));
+        }
+        FashionMnist.Splits splits = Datasets.load(config.dataset(), Env.home());
+        ImageDataset[] tv = splits.train().split(config.dataset().validation(), org.distill4j.run.Seeds.derive(config.seed(), "split"));
+        Batches train = new Batches(tv[0], config.dataset().augment());
+        Batches validation = new Batches(tv[1], null);
+        Batches test = new Batches(splits.test(), null);
+
+        String resolved = ConfigWriter.toYaml(config);
+        RunDirectory rd = RunDirectory.create(Path.of(config.output().dir()), config.name(), resolved);
+        rd.writeString("config.resolved.yaml", resolved);
+        rd.writeString("overrides.txt", overrides.isEmpty() ? "" : String.join("\n", overrides) + "\n");
+        Map<String, Object> prov = Provenance.collect(Env.home(), commandLine);
+        prov.put("backend", backend());
+        prov.put("seeds", seeds(config));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("name", config.dataset().name());
+        data.put("directory", splits.directory().toAbsolutePath().toString());
+        data.put("content_sha256", splits.train().checksums());
+        data.put("train_examples", train.data().size());
+        data.put("validation_examples", validation.data().size());
+        data.put("test_examples", test.data().size());
+        data.put("augmentation", config.dataset().augment());
+        prov.put("data", data);
+        prov.put("status", "running");
+        rd.writeJson("provenance.json", prov);
+
+        long t0 = System.nanoTime();
+        try (RunLog log = RunLog.attach(rd.file("train.log"))) {
+            LOG.info("run directory {}", rd.path());
+            LOG.info("backend {}, oneDNN helpers {}", ((Map<?, ?>) prov.get("backend")).get("name"), OneDnn.enabled() ? "on" : "off");
+            StageContext ctx = new StageContext(config, rd, train, validation, test);
+            try {
+                buildModels(config, ctx);
+                for (int i = 0; i < stages.size(); i++) {
+                    StageConfig sc = config.stages().get(i);
+                    LOG.info("=== stage {}/{}: {} ({})", i + 1, stages.size(), sc.name(), sc.type());
+                    stages.get(i).run(ctx);
+                }
+            } catch (Exception | Error e) {
+                prov.put("status", "failed");
+                prov.put("error", String.valueOf(e.getMessage()));
+                prov.put("end", Instant.now().toString());
+                rd.writeJson("provenance.json", prov);
+                throw e;
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            Map<String, Object> summary = summary(config, rd, ctx, wall);
+            rd.writeJson("summary.json", summary);
+            prov.put("status", "completed");
+            prov.put("end", Instant.now().toString());
+            prov.put("wall_s", wall);
+            rd.writeJson("provenance.json", prov);
+            LOG.info("summary: {}", headline(summary));
+            LOG.info("run directory {}", rd.path());
+        }
+        return rd.path();
+    }
+
+    /** Builds (or loads) every model the stages use, so their summaries are printed at the start. */
+    static void buildModels(RunConfig config, StageContext ctx) {
+        java.util.EnumSet<ModelSlot> used = java.util.EnumSet.noneOf(ModelSlot.class);
+        for (StageConfig s : config.stages()) {
+            if (s instanceof org.distill4j.config.TrainStageConfig t) {
+                used.add(t.model());
+            } else if (s instanceof org.distill4j.config.DistillStageConfig) {
+                used.add(ModelSlot.TEACHER);
+                used.add(ModelSlot.STUDENT);
+            }
+        }
+        for (ModelSlot slot : used) {
+            ctx.model(slot);
+        }
+    }
+
+    static Map<String, Object> summary(RunConfig config, RunDirectory rd, StageContext ctx, double wall) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", config.name());
+        s.put("run_dir", rd.path().toString());
+        Map<String, Object> models = new LinkedHashMap<>();
+        for (Map.Entry<ModelSlot, Map<String, Object>> e : ctx.results().entrySet()) {
+            models.put(e.getKey().yaml(), e.getValue());
+        }
+        s.put("models", models);
+        Map<ModelSlot, Map<String, Object>> r = ctx.results();
+        if (r.containsKey(ModelSlot.STUDENT) && r.containsKey(ModelSlot.BASELINE)) {
+            s.put("distillation_gain", (double) r.get(ModelSlot.STUDENT).get("test_accuracy") - (double) r.get(ModelSlot.BASELINE).get("test_accuracy"));
+        }
+        s.put("stages", ctx.stageTimes());
+        s.put("wall_s", wall);
+        return s;
+    }
+
+    static String headline(Map<String, Object> summary) {
+        StringBuilder sb = new StringBuilder();
+        Map<?, ?> models = (Map<?, ?>) summary.get("models");
+        for (Map.Entry<?, ?> e : models.entrySet()) {
+            Map<?, ?> m = (Map<?, ?>) e.getValue();
+            sb.append(String.format("%s %.4f (%,d params)  ", e.getKey(), (Double) m.get("test_accuracy"), (Long) m.get("params")));
+        }
+        if (summary.containsKey("distillation_gain")) {
+            sb.append(String.format("distillation gain %+.4f", (Double) summary.get("distillation_gain")));
+        }
+        return sb.toString().trim();
+    }
+
+    static Map<String, Object> backend() {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("name", Nd4j.getBackend().getClass().getSimpleName());
+        b.put("onednn_helpers", OneDnn.enabled());
+        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        Map<String, Object> envMap = new java.util.TreeMap<>();
+        for (String k : env.stringPropertyNames()) {
+            envMap.put(k, env.getProperty(k));
+        }
+        env.forEach((k, v) -> envMap.putIfAbsent(String.valueOf(k), String.valueOf(v)));
+        b.put("environment", envMap);
+        b.put("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"));
+        return b;
+    }
+
+    static Map<String, Object> seeds(RunConfig config) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("master", config.seed());
+        List<String> components = new ArrayList<>(List.of("split", "teacher.init", "student.init"));
+        for (StageConfig st : config.stages()) {
+            components.add(st.name() + ".shuffle");
+            components.add(st.name() + ".augment");
+            components.add(st.name() + ".dropout");
+        }
+        Map<String, Long> derived = new LinkedHashMap<>();
+        for (String c : components) {
+            derived.put(c, org.distill4j.run.Seeds.derive(config.seed(), c));
+        }
+        s.put("derived", derived);
+        return s;
+    }
+}

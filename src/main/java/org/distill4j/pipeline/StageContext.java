@@ -1,0 +1,146 @@
+package org.distill4j.pipeline;
+
+import java.io.IOException;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.distill4j.config.ModelConfig;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.RunConfig;
+import org.distill4j.data.Batches;
+import org.distill4j.eval.EvalResult;
+import org.distill4j.model.Architectures;
+import org.distill4j.model.ModelSummary;
+import org.distill4j.model.Net;
+import org.distill4j.run.RunDirectory;
+import org.distill4j.run.Seeds;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * What a stage works with: the config, the run directory, the data splits, and the models handed from stage
+ * to stage (by slot: teacher, baseline, student). Models are built on first use from their config section
+ * with a seed derived from the run's seed and the section name (so baseline and student share their init).
+ */
+public final class StageContext {
+    private static final Logger LOG = LogManager.getLogger(StageContext.class);
+
+    private final RunConfig config;
+    private final RunDirectory runDir;
+    private final Batches train;
+    private final Batches validation;
+    private final Batches test;
+    private final Architectures.InputShape input;
+    private final int numClasses;
+    private final Map<ModelSlot, Net> models = new EnumMap<>(ModelSlot.class);
+    private final Map<ModelSlot, String> producedBy = new EnumMap<>(ModelSlot.class);
+    private final Map<ModelSlot, Map<String, Object>> results = new EnumMap<>(ModelSlot.class);
+    private final Map<String, Object> stageTimes = new LinkedHashMap<>();
+
+    public StageContext(RunConfig config, RunDirectory runDir, Batches train, Batches validation, Batches test) {
+        this.config = config;
+        this.runDir = runDir;
+        this.train = train;
+        this.validation = validation;
+        this.test = test;
+        this.input = new Architectures.InputShape(train.data().channels(), train.data().height(), train.data().width());
+        this.numClasses = train.data().numClasses();
+    }
+
+    public RunConfig config() {
+        return config;
+    }
+
+    public RunDirectory runDir() {
+        return runDir;
+    }
+
+    public Batches train() {
+        return train;
+    }
+
+    public Batches validation() {
+        return validation;
+    }
+
+    public Batches test() {
+        return test;
+    }
+
+    public Architectures.InputShape input() {
+        return input;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** A seed for one component of this run, derived from the run's seed. */
+    public long seed(String component) {
+        return Seeds.derive(config.seed(), component);
+    }
+
+    public boolean has(ModelSlot slot) {
+        return models.containsKey(slot);
+    }
+
+    /** The model in {@code slot}, built fresh from its config section if no earlier stage produced it. */
+    public Net model(ModelSlot slot) {
+        Net n = models.get(slot);
+        if (n == null) {
+            ModelConfig spec = slot == ModelSlot.TEACHER ? config.teacher() : config.student();
+            String section = slot == ModelSlot.TEACHER ? "teacher" : "student";
+            if (spec.load() != null) {
+                n = Net.load(java.nio.file.Path.of(spec.load()));
+                LOG.info("{}: loaded {}", slot.yaml(), spec.load());
+            } else {
+                // baseline and student start from the same initial weights, so the comparison isolates distillation
+                n = Architectures.build(spec.arch(), section + ".arch", input, numClasses, seed(section + ".init"));
+            }
+            LOG.info("\n{}", ModelSummary.of(n, input).table(slot.yaml() + " (" + describe(slot) + ")"));
+            models.put(slot, n);
+        }
+        return n;
+    }
+
+    public String describe(ModelSlot slot) {
+        ModelConfig spec = slot == ModelSlot.TEACHER ? config.teacher() : config.student();
+        return spec.load() != null ? "loaded from " + spec.load() : spec.arch().arch();
+    }
+
+    /** Hands {@code net} on as the model in {@code slot}, produced by stage {@code stageName}. */
+    public void put(ModelSlot slot, Net net, String stageName) {
+        models.put(slot, net);
+        producedBy.put(slot, stageName);
+    }
+
+    public String producedBy(ModelSlot slot) {
+        return producedBy.get(slot);
+    }
+
+    /** Saves {@code net} as {@code <stage>.zip} in the run directory (atomically) when the config keeps models. */
+    public java.nio.file.Path saveModel(String stageName, Net net) throws IOException {
+        if (!config.output().saveModels()) {
+            return null;
+        }
+        java.nio.file.Path target = runDir.file(stageName + ".zip");
+        org.distill4j.run.AtomicFiles.write(target, net::save);
+        return target;
+    }
+
+    /** Records the evaluation of {@code slot} for {@code summary.json}. */
+    public void recordResult(ModelSlot slot, EvalResult r, Map<String, Object> extra) {
+        Map<String, Object> m = new LinkedHashMap<>(extra);
+        m.put("test_accuracy", r.accuracy());
+        m.put("test_top5_accuracy", r.top5());
+        results.put(slot, m);
+    }
+
+    public Map<ModelSlot, Map<String, Object>> results() {
+        return results;
+    }
+
+    public Map<String, Object> stageTimes() {
+        return stageTimes;
+    }
+}

@@ -1,0 +1,138 @@
+package org.distill4j.pipeline;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.TrainingConfig;
+import org.distill4j.data.Batches;
+import org.distill4j.data.ImageDataset;
+import org.distill4j.eval.Evaluator;
+import org.distill4j.model.Net;
+import org.distill4j.run.Progress;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/**
+ * The epoch loop every training stage shares: shuffle with the stage's own seed, fit batch by batch with a
+ * progress bar, then measure loss, train/validation/test accuracy, throughput and time, and append one line
+ * per epoch to {@code metrics.jsonl}. A NaN or infinite loss stops the stage with an error.
+ */
+public final class Trainer {
+    private static final Logger LOG = LogManager.getLogger(Trainer.class);
+    /** Train accuracy is measured on this many examples of the training split (a fixed subset, inference mode). */
+    public static final int TRAIN_ACC_EXAMPLES = 5000;
+    private static final int EVAL_BATCH = 1000;
+
+    private Trainer() {
+    }
+
+    /** The label array for one batch; {@code features} is the (possibly augmented) batch input. */
+    public interface LabelSource {
+        INDArray labels(int[] order, int from, int to, INDArray features);
+    }
+
+    /** What a training stage did, for the summary. */
+    public record Result(Net net, int epochs, double wallSeconds, double trainSeconds, double samplesPerSecond, double finalLoss) {
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs);
+            m.put("wall_s", wallSeconds);
+            m.put("train_s", trainSeconds);
+            m.put("train_samples_per_s", samplesPerSecond);
+            m.put("final_loss", finalLoss);
+            return m;
+        }
+    }
+
+    public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
+                               TrainingConfig tc, ILossFunction loss, LabelSource labels) throws java.io.IOException {
+        Batches train = ctx.train();
+        int n = train.data().size();
+        int bs = tc.batchSize();
+        int nb = train.numBatches(bs);
+        ISchedule lr = Optimizers.schedule(tc.optimizer(), nb, nb * tc.epochs());
+        Net net = initial.forTraining(loss, Optimizers.updater(tc.optimizer(), lr), Optimizers.weightDecay(tc.optimizer()));
+        Random shuffle = new Random(ctx.seed(stageName + ".shuffle"));
+        Random augment = new Random(ctx.seed(stageName + ".augment"));
+        Nd4j.getRandom().setSeed(ctx.seed(stageName + ".dropout"));
+        Batches trainSubset = new Batches(subset(train.data(), TRAIN_ACC_EXAMPLES), null);
+
+        LOG.info("{}: training {} for {} epochs, {} examples, batch {}, {} batches/epoch, {} {}", stageName, slot.yaml(),
+                tc.epochs(), n, bs, nb, tc.optimizer().type().yaml(), loss.name());
+        long stageStart = System.nanoTime();
+        double trainSeconds = 0;
+        double lastLoss = Double.NaN;
+        int iteration = 0;
+        for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
+            int[] order = train.epochOrder(shuffle);
+            double lossSum = 0;
+            long t0 = System.nanoTime();
+            try (Progress pb = Progress.steps(stageName + " " + epoch + "/" + tc.epochs(), nb, "batch")) {
+                for (int from = 0; from < n; from += bs) {
+                    int to = Math.min(n, from + bs);
+                    INDArray features = train.features(order, from, to, augment);
+                    net.fit(new DataSet(features, labels.labels(order, from, to, features)));
+                    double score = net.score();
+                    if (!Double.isFinite(score)) {
+                        throw new TrainingDivergedException(stageName + ": loss became " + score + " at epoch " + epoch
+                                + ", iteration " + iteration + "; lower the learning rate");
+                    }
+                    lossSum += score * (to - from);
+                    iteration++;
+                    pb.step();
+                    pb.message(String.format("loss %.4f", score));
+                }
+            }
+            double epochTrain = (System.nanoTime() - t0) / 1e9;
+            trainSeconds += epochTrain;
+            lastLoss = lossSum / n;
+            double trainAcc = Evaluator.accuracy(net, trainSubset, EVAL_BATCH, Integer.MAX_VALUE);
+            double valAcc = ctx.validation().data().size() == 0 ? Double.NaN : Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);
+            double testAcc = Evaluator.accuracy(net, ctx.test(), EVAL_BATCH, Integer.MAX_VALUE);
+            double wall = (System.nanoTime() - stageStart) / 1e9;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("stage", stageName);
+            m.put("type", stageType);
+            m.put("model", slot.yaml());
+            m.put("epoch", epoch);
+            m.put("epochs", tc.epochs());
+            m.put("iterations", iteration);
+            m.put("lr", lr.valueAt(iteration - 1, epoch - 1));
+            m.put("loss", lastLoss);
+            m.put("train_acc", trainAcc);
+            m.put("val_acc", valAcc);
+            m.put("test_acc", testAcc);
+            m.put("samples_per_s", n / epochTrain);
+            m.put("epoch_train_s", epochTrain);
+            m.put("wall_s", wall);
+            ctx.runDir().appendMetrics(m);
+            LOG.info(String.format("%s epoch %d/%d: loss %.4f, train acc %.4f, val acc %.4f, test acc %.4f, %.0f samples/s, %.1f s",
+                    stageName, epoch, tc.epochs(), lastLoss, trainAcc, valAcc, testAcc, n / epochTrain, wall));
+        }
+        double wall = (System.nanoTime() - stageStart) / 1e9;
+        return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds, lastLoss);
+    }
+
+    private static ImageDataset subset(ImageDataset d, int max) {
+        int m = Math.min(max, d.size());
+        int[] idx = new int[m];
+        for (int i = 0; i < m; i++) {
+            idx[i] = (int) ((long) i * d.size() / m);
+        }
+        return d.subset(idx, d.name() + "/acc-subset");
+    }
+
+    /** Raised when the loss stops being a finite number. */
+    public static final class TrainingDivergedException extends RuntimeException {
+        public TrainingDivergedException(String message) {
+            super(message);
+        }
+    }
+
+}

@@ -1,0 +1,117 @@
+package org.distill4j.run;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a run needs to be reproduced and compared: code (git commit and dirty flag, distill4j and DL4J
+ * versions), platform (Java, OS, CPU, memory, ND4J backend and threads), seeds and data checksums.
+ * Collected as a plain map and written as {@code provenance.json}.
+ */
+public final class Provenance {
+    private Provenance() {
+    }
+
+    public static Properties buildInfo() {
+        Properties p = new Properties();
+        try (InputStream in = Provenance.class.getResourceAsStream("/distill4j.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // leave empty: reported as unknown
+        }
+        return p;
+    }
+
+    /** The static part: code and platform. The pipeline adds backend, seeds, data and times. */
+    public static Map<String, Object> collect(Path home, List<String> commandLine) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Properties b = buildInfo();
+        Map<String, Object> code = new LinkedHashMap<>();
+        code.put("distill4j_version", b.getProperty("version", "unknown"));
+        code.put("dl4j_version", b.getProperty("dl4j.version", "unknown"));
+        code.put("git_commit", git(home, "rev-parse", "HEAD"));
+        String status = git(home, "status", "--porcelain", "--untracked-files=no");
+        code.put("git_dirty", status == null ? null : !status.isBlank());
+        m.put("code", code);
+        Map<String, Object> platform = new LinkedHashMap<>();
+        platform.put("java_version", System.getProperty("java.version"));
+        platform.put("java_vendor", System.getProperty("java.vendor"));
+        platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        platform.put("cpu", cpuModel());
+        platform.put("cores", Runtime.getRuntime().availableProcessors());
+        platform.put("memory_bytes", totalMemory());
+        platform.put("jvm_max_heap_bytes", Runtime.getRuntime().maxMemory());
+        platform.put("hostname", hostname());
+        m.put("platform", platform);
+        m.put("command_line", commandLine);
+        m.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments());
+        m.put("start", Instant.now().toString());
+        return m;
+    }
+
+    static String git(Path dir, String... args) {
+        try {
+            String[] cmd = new String[args.length + 3];
+            cmd[0] = "git";
+            cmd[1] = "-C";
+            cmd[2] = dir.toAbsolutePath().toString();
+            System.arraycopy(args, 0, cmd, 3, args.length);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return System.getProperty("os.arch");
+    }
+
+    static Long totalMemory() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return null;
+    }
+
+    static String hostname() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.distill4j.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading, merging, overriding and validating configs; every error message is asserted as a user reads it. */
+class ConfigLoaderTest {
+    static final String VALID = """
+            version: 1
+            seed: 3
+            dataset: {name: fashion-mnist-sample}
+            teacher: {arch: mlp, hidden: [64, 32], dropout: 0.1}
+            student: {arch: mlp, hidden: [16]}
+            stages:
+              - {type: train, model: teacher, epochs: 2}
+              - {type: train, model: baseline, epochs: 2}
+              - {type: distill, temperature: 4, alpha: 0.9, epochs: 2}
+              - {type: evaluate}
+            """;
+
+    @TempDir
+    Path dir;
+
+    Path write(String name, String yaml) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    RunConfig load(String yaml, String... overrides) throws IOException {
+        return ConfigLoader.load(write("run.yaml", yaml), List.of(overrides));
+    }
+
+    String error(String yaml, String... overrides) {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yaml, overrides));
+        return e.getMessage();
+    }
+
+    @Test
+    void validConfigWithDefaults() throws IOException {
+        RunConfig c = load(VALID);
+        assertEquals("run", c.name());
+        assertEquals(3, c.seed());
+        assertEquals(4, c.stages().size());
+        DistillStageConfig d = (DistillStageConfig) c.stages().get(2);
+        assertEquals(4.0, d.temperature());
+        assertEquals(128, d.batchSize());
+        assertEquals(OptimizerConfig.Type.ADAM, d.optimizer().type());
+        assertEquals(1e-3, d.optimizer().lr());
+        assertEquals(DistillStageConfig.CacheTeacher.AUTO, d.cacheTeacher());
+        assertEquals("train-teacher", c.stages().get(0).name());
+        assertEquals(List.of(ModelSlot.TEACHER, ModelSlot.BASELINE, ModelSlot.STUDENT), ((EvaluateStageConfig) c.stages().get(3)).models());
+        assertEquals(new MlpSpec(List.of(64, 32), Activation.RELU, 0.1), c.teacher().arch());
+        assertEquals(0.1, c.dataset().validation());
+        assertEquals("experiments", c.output().dir());
+    }
+
+    @Test
+    void resolvedConfigRoundTripsToAnEqualRecord() throws IOException {
+        RunConfig c = load(VALID, "stages.distill.temperature=8");
+        String yaml = ConfigWriter.toYaml(c);
+        RunConfig back = ConfigLoader.parse(yaml, "other");
+        assertEquals(c, back);
+        assertEquals(yaml, ConfigWriter.toYaml(back));
+        assertTrue(yaml.contains("temperature: 8.0"), yaml);
+    }
+
+    @Test
+    void outOfRangeValueNamesPathAndValue() {
+        assertEquals("stages[2].temperature: must be > 0, got -2",
+                error(VALID.replace("temperature: 4", "temperature: -2")));
+        assertEquals("stages[2].alpha: must be in [0, 1], got 1.5", error(VALID.replace("alpha: 0.9", "alpha: 1.5")));
+        assertEquals("stages[0].epochs: must be 1..100000, got 0", error(VALID.replace("model: teacher, epochs: 2", "model: teacher, epochs: 0")));
+        assertEquals("teacher.dropout: must be in [0, 1), got 1", error(VALID.replace("dropout: 0.1", "dropout: 1")));
+        assertEquals("teacher.hidden[1]: must be 1..65536, got 0", error(VALID.replace("[64, 32]", "[64, 0]")));
+    }
+
+    @Test
+    void unknownKeysAreErrors() {
+        assertEquals("stages[2].temprature: unknown key; allowed here: name, temperature, alpha, cache_teacher, epochs, batch_size, optimizer",
+                error(VALID.replace("temperature: 4", "temprature: 4")));
+        assertEquals("sed: unknown key; allowed here: version, name, seed, dataset, teacher, student, stages, output",
+                error(VALID + "sed: 1\n"));
+        assertEquals("teacher.hiden: unknown key; allowed here: hidden, activation, dropout",
+                error(VALID.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{arch: mlp, hidden: [64, 32], hiden: [1]}")));
+    }
+
+    @Test
+    void unknownNamesListTheKnownOnes() {
+        assertEquals("stages[1].type: unknown stage type 'prune'; known: distill, evaluate, train",
+                error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: prune}")));
+        assertEquals("student.arch: unknown architecture 'vgg'; known: layers, lenet5, mlp, resnet",
+                error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: vgg}")));
+        assertEquals("stages[2].optimizer.type: unknown value 'rmsprop'; allowed: adam, sgd",
+                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, optimizer: {type: rmsprop},")));
+        assertEquals("stages[0].model: unknown value 'teachr'; allowed: teacher, baseline, student",
+                error(VALID.replace("model: teacher", "model: teachr")));
+    }
+
+    @Test
+    void wrongTypesNameThePath() {
+        assertEquals("stages[2].temperature: must be a number, got 'hot'", error(VALID.replace("temperature: 4", "temperature: hot")));
+        assertEquals("seed: must be an integer, got 'x'", error(VALID.replace("seed: 3", "seed: x")));
+        assertEquals("stages: must be a list, got a mapping", error(VALID.replaceAll("(?s)stages:.*", "stages: {a: 1}\n")));
+    }
+
+    @Test
+    void architectureChecks() {
+        assertEquals("teacher.depth: must be 6n+2 with n >= 1 (8, 14, 20, 32, 44, 56, 110), got 21",
+                error(VALID.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{arch: resnet, depth: 21}")));
+        assertEquals("student.layers[0].units: missing (required for this layer type)",
+                error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: layers, layers: [{type: dense}]}")));
+        assertEquals("student.layers[1].units: not allowed for a conv layer",
+                error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: layers, layers: [{type: conv, filters: 4}, {type: conv, filters: 4, units: 3}]}")));
+    }
+
+    @Test
+    void stageOrderIsChecked() {
+        String noTeacherStage = VALID.replace("  - {type: train, model: teacher, epochs: 2}\n", "");
+        assertEquals("stages[1]: distill needs a teacher: add a train stage with 'model: teacher' before it, or set teacher.load",
+                error(noTeacherStage));
+        assertEquals("stages[2].name: duplicate stage name 'train-teacher'; give each stage a unique name",
+                error(VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}", "{type: train, model: teacher}")));
+        assertEquals("stages[0].models[0]: 'student' is not trained or loaded by any earlier stage",
+                error(VALID.replaceAll("(?s)stages:.*", "stages:\n  - {type: evaluate, models: [student]}\n")));
+        assertEquals("stages[2].cache_teacher: cannot cache teacher logits with augmentation on (dataset.augment); use auto or never",
+                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, cache_teacher: always,").replace("{name: fashion-mnist-sample}", "{name: fashion-mnist-sample, augment: {flip: true}}")));
+        // a loaded teacher needs no train stage
+        String loaded = noTeacherStage.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{load: t.zip}");
+        assertEquals("t.zip", assertDoesNotThrowLoad(loaded).teacher().load());
+    }
+
+    RunConfig assertDoesNotThrowLoad(String yaml) {
+        try {
+            return load(yaml);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void versionIsRequired() {
+        assertEquals("version: missing; this distill4j reads 'version: 1'", error(VALID.replace("version: 1\n", "")));
+        assertEquals("version: must be 1, got 2", error(VALID.replace("version: 1", "version: 2")));
+    }
+
+    @Test
+    void invalidYamlNamesLine() {
+        String msg = error(VALID.replace("seed: 3", "seed: [3"));
+        assertTrue(msg.startsWith("invalid YAML in "), msg);
+        assertTrue(msg.contains("line "), msg);
+    }
+
+    @Test
+    void duplicateKeysAreErrors() {
+        String msg = error(VALID.replace("seed: 3", "seed: 3\nseed: 4"));
+        assertTrue(msg.contains("Duplicate field 'seed'"), msg);
+    }
+
+    @Test
+    void baseMergesMapsAndReplacesLists() throws IOException {
+        write("_base/common.yaml", """
+                version: 1
+                seed: 11
+                dataset: {name: fashion-mnist, validation: 0.2}
+                teacher: {arch: mlp, hidden: [100, 100], dropout: 0.3}
+                student: {arch: mlp, hidden: [10]}
+                stages:
+                  - {type: train, model: teacher}
+                """);
+        Path child = write("sub/child.yaml", """
+                base: ../_base/common.yaml
+                dataset: {name: fashion-mnist-sample}
+                teacher: {hidden: [50]}
+                stages:
+                  - {type: train, model: student, epochs: 3}
+                """);
+        RunConfig c = ConfigLoader.load(child, List.of());
+        assertEquals(11, c.seed());
+        assertEquals("fashion-mnist-sample", c.dataset().name());
+        assertEquals(0.2, c.dataset().validation());
+        assertEquals(new MlpSpec(List.of(50), Activation.RELU, 0.3), c.teacher().arch());
+        assertEquals(1, c.stages().size());
+        assertEquals(ModelSlot.STUDENT, ((TrainStageConfig) c.stages().get(0)).model());
+        assertEquals("child", c.name());
+    }
+
+    @Test
+    void baseCycleAndMissingBase() throws IOException {
+        Path a = write("a.yaml", "base: b.yaml\nversion: 1\n");
+        write("b.yaml", "base: a.yaml\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(a, List.of()));
+        assertTrue(e.getMessage().startsWith("base: cycle: "), e.getMessage());
+        Path c = write("c.yaml", "base: nope.yaml\n");
+        assertEquals("base: file not found: nope.yaml (relative to " + dir.toAbsolutePath() + ")",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(c, List.of())).getMessage());
+    }
+
+    @Test
+    void overridesAddressListsByTypeNameOrIndex() throws IOException {
+        RunConfig c = load(VALID, "stages.distill.temperature=8", "seed=7", "stages[0].epochs=5", "stages.train-baseline.batch_size=32",
+                "student.hidden=[20, 10]");
+        assertEquals(8.0, ((DistillStageConfig) c.stages().get(2)).temperature());
+        assertEquals(7, c.seed());
+        assertEquals(5, ((TrainStageConfig) c.stages().get(0)).epochs());
+        assertEquals(32, ((TrainStageConfig) c.stages().get(1)).batchSize());
+        assertEquals(List.of(20, 10), ((MlpSpec) c.student().arch()).hidden());
+    }
+
+    @Test
+    void badOverrides() {
+        assertEquals("--set stages.train.epochs: 'train' matches 2 elements of stages (train-teacher, train-baseline, distill, evaluate); use the stage name or an index",
+                error(VALID, "stages.train.epochs=3"));
+        assertEquals("--set stages.prune.bits: no element of stages is named or typed 'prune'; elements: train-teacher, train-baseline, distill, evaluate (or use an index)",
+                error(VALID, "stages.prune.bits=4"));
+        assertEquals("--set seed: expected key=value, e.g. stages.distill.temperature=8", error(VALID, "seed"));
+        assertEquals("stages[2].temperature: must be > 0, got -1", error(VALID, "stages.distill.temperature=-1"));
+        assertEquals("stages[2].tempreature: unknown key; allowed here: name, temperature, alpha, cache_teacher, epochs, batch_size, optimizer",
+                error(VALID, "stages.distill.tempreature=3"));
+    }
+
+    @Test
+    void missingFile() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()));
+        assertEquals("config file not found: " + dir.resolve("none.yaml"), e.getMessage());
+    }
+
+    @Test
+    void shippedConfigsAllLoad() throws IOException {
+        try (var files = Files.walk(Path.of("configs"))) {
+            List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("_base")).toList();
+            assertTrue(yamls.size() >= 3, "configs: " + yamls);
+            for (Path p : yamls) {
+                RunConfig c = ConfigLoader.load(p, List.of());
+                assertInstanceOf(RunConfig.class, c, p.toString());
+            }
+        }
+    }
+}
