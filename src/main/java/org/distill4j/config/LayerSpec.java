@@ -45,7 +45,7 @@ public record LayerSpec(Type type, Integer units, Integer filters, Integer kerne
                 need("units", units);
                 Check.between("units", units, 1, 1 << 16);
                 activation = activation == null ? Activation.RELU : activation;
-                forbid(filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", pool, "pool", rate, "rate");
+                forbid(type, filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", pool, "pool", rate, "rate");
             }
             case CONV -> {
                 need("filters", filters);
@@ -54,23 +54,23 @@ public record LayerSpec(Type type, Integer units, Integer filters, Integer kerne
                 stride = stride == null ? 1 : Check.between("stride", stride, 1, 8);
                 padding = padding == null ? Padding.SAME : padding;
                 activation = activation == null ? Activation.RELU : activation;
-                forbid(units, "units", pool, "pool", rate, "rate");
+                forbid(type, units, "units", pool, "pool", rate, "rate");
             }
             case POOL -> {
                 pool = pool == null ? PoolKind.MAX : pool;
                 kernel = kernel == null ? 2 : Check.between("kernel", kernel, 1, 15);
                 stride = stride == null ? kernel : Check.between("stride", stride, 1, 15);
-                forbid(units, "units", filters, "filters", padding, "padding", activation, "activation", rate, "rate");
+                forbid(type, units, "units", filters, "filters", padding, "padding", activation, "activation", rate, "rate");
             }
             case GLOBAL_POOL -> {
                 pool = pool == null ? PoolKind.AVG : pool;
-                forbid(units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", rate, "rate");
+                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", rate, "rate");
             }
-            case BATCHNORM -> forbid(units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool", rate, "rate");
+            case BATCHNORM -> forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool", rate, "rate");
             case DROPOUT -> {
                 need("rate", rate);
                 Check.inRangeExclusive("rate", rate, 0.0, 1.0);
-                forbid(units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool");
+                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool");
             }
             default -> throw new IllegalStateException(type.toString());
         }
@@ -82,7 +82,7 @@ public record LayerSpec(Type type, Integer units, Integer filters, Integer kerne
         }
     }
 
-    private void forbid(Object... pairs) {
+    private static void forbid(Type type, Object... pairs) {
         for (int i = 0; i < pairs.length; i += 2) {
             if (pairs[i] != null) {
                 throw ConfigException.field((String) pairs[i + 1], "not allowed for a " + type.yaml() + " layer");

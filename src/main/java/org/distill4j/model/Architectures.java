@@ -68,6 +68,7 @@ public final class Architectures {
     }
 
     public static Net build(ArchSpec spec, String path, InputShape input, int numClasses, long seed) {
+        OneDnn.configure();
         return REGISTRY.get(spec.arch(), path).build(spec, input, numClasses, seed);
     }
 

@@ -170,6 +170,7 @@ public final class Net {
         if (!Files.isRegularFile(file)) {
             throw new DataException("model file not found: " + file);
         }
+        OneDnn.configure();
         try {
             boolean graph;
             try (ZipFile zip = new ZipFile(file.toFile())) {

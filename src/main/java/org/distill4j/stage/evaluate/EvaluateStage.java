@@ -42,6 +42,7 @@ public final class EvaluateStage implements Stage {
             Path zip = producer == null ? null : ctx.runDir().file(producer + ".zip");
             m.put("model_bytes", zip != null && Files.exists(zip) ? Files.size(zip) : null);
             m.put("inference_samples_per_s", r.samplesPerSecond());
+            m.put("onednn_helper", org.distill4j.model.OneDnn.helperOf(net));
             ctx.recordResult(slot, r, m);
         }
     }
