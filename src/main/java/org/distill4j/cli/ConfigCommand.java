@@ -26,6 +26,7 @@ final class ConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var config = options.load();
+        org.distill4j.data.Datasets.registry().get(config.dataset().name(), "dataset.name");
         if (!check) {
             spec.commandLine().getOut().print(ConfigWriter.toYaml(config));
             spec.commandLine().getOut().flush();

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "distill", mixinStandardHelpOptions = true, versionProvider = DistillCli.Version.class,
         description = "Knowledge distillation and model compression on Deeplearning4j.",
         subcommands = {TrainCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
-public final class DistillCli implements Runnable {
+public final class DistillCli implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(DistillCli.class);
     public static final int EXIT_OK = 0;
     public static final int EXIT_ERROR = 1;
@@ -46,8 +46,8 @@ public final class DistillCli implements Runnable {
                 c.getErr().println("error: " + badInput.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            LOG.error("unexpected error", ex);
-            c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (stack trace in the log)");
+            LOG.debug("unexpected error", ex);
+            c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
             return EXIT_ERROR;
         });
         return cl.execute(args);
@@ -63,9 +63,12 @@ public final class DistillCli implements Runnable {
         return null;
     }
 
+    /** {@code distill} without a command: usage on stderr, exit 2. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().getErr().println("error: missing command");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_BAD_INPUT;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

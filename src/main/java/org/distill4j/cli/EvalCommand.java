@@ -50,8 +50,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         OneDnn.configure();
         DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
-        FashionMnist.Splits s = Datasets.load(dc, Env.home());
         Net net = Net.load(model);
+        FashionMnist.Splits s = Datasets.load(dc, Env.home());
         EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null), batchSize);
         spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));
         spec.commandLine().getOut().flush();

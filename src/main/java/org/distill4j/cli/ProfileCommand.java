@@ -6,6 +6,7 @@ import org.distill4j.config.ModelConfig;
 import org.distill4j.config.RunConfig;
 import org.distill4j.data.Batches;
 import org.distill4j.data.Datasets;
+import org.distill4j.eval.LayerProfile;
 import org.distill4j.eval.StepProfile;
 import org.distill4j.model.Architectures;
 import org.distill4j.model.ModelSummary;
@@ -21,11 +22,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code distill profile}: how fast a config's teacher or student trains and infers here, and where the time
- * goes (ND4J's per-op breakdown). Run with {@code DISTILL4J_JAVA_OPTS=-Ddistill4j.onednn=false} to compare
+ * goes, layer by layer. Run with {@code DISTILL4J_JAVA_OPTS=-Ddistill4j.onednn=false} to compare
  * without DL4J's oneDNN helpers.
  */
 @Command(name = "profile", mixinStandardHelpOptions = true,
-        description = "Time training and inference steps of a config's model and print ND4J's per-op time breakdown.")
+        description = "Time training and inference steps of a config's model, and each layer's forward and backward pass.")
 final class ProfileCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -42,8 +43,8 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--ops", defaultValue = "true", negatable = true, description = "Also print the per-op breakdown (default: ${DEFAULT-VALUE}).")
-    boolean ops;
+    @Option(names = "--layers", defaultValue = "true", negatable = true, description = "Also time each layer's forward and backward pass (default: ${DEFAULT-VALUE}).")
+    boolean layers;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,8 +78,14 @@ final class ProfileCommand implements Callable<Integer> {
         m.putAll(StepProfile.measure(net, train, batch, warmup, iterations));
         out.print(Json.pretty(m));
         out.flush();
-        if (ops) {
-            StepProfile.opBreakdown(net, train, batch, Math.max(1, iterations / 2));
+        if (layers) {
+            int[] order = train.inOrder();
+            int n = Math.min(batch, train.data().size());
+            var rows = LayerProfile.measure(net, new org.nd4j.linalg.dataset.DataSet(train.features(order, 0, n, null), train.oneHot(order, 0, n)),
+                    Math.max(3, iterations / 2));
+            out.println("layer-by-layer time of one training step (batch " + n + ", median of " + Math.max(3, iterations / 2) + "):");
+            out.print(LayerProfile.table(rows, (Double) m.get("train_step_ms_median")));
+            out.flush();
         }
         return DistillCli.EXIT_OK;
     }

@@ -109,11 +109,14 @@ public final class ConfigLoader {
     static ObjectNode readTree(String text, String where) {
         JsonNode n;
         try {
+            rejectAliases(text, where);
             n = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().split("\n")[0];
             var loc = e.getLocation();
             throw new ConfigException("", "invalid YAML in " + where + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "") + ": " + msg);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("", "cannot read YAML in " + where + ": " + e.getMessage());
         }
         if (n == null || n.isMissingNode() || n.isNull()) {
             return JsonNodeFactory.instance.objectNode();
@@ -124,16 +127,41 @@ public final class ConfigLoader {
         return (ObjectNode) n;
     }
 
-    /** Deep merge: maps merge key by key, everything else in {@code over} replaces. */
+    /** YAML anchors and aliases would reach the binder as plain strings; they are not supported. */
+    private static void rejectAliases(String text, String where) throws java.io.IOException {
+        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = ((YAMLFactory) YAML.getFactory()).createParser(text)) {
+            while (p.nextToken() != null) {
+                if (p.isCurrentAlias()) {
+                    throw new ConfigException("", "YAML aliases (*name) are not supported, in " + where + " at line " + p.currentLocation().getLineNr()
+                            + "; use base: files to share settings");
+                }
+            }
+        }
+    }
+
+    /**
+     * Deep merge: maps merge key by key, everything else in {@code over} replaces. A model or stage mapping
+     * whose {@code arch}/{@code type} changes, or that switches between {@code arch} and {@code load}, replaces
+     * the old mapping instead of merging into it (the old architecture's keys would not fit the new one).
+     */
     static void merge(ObjectNode into, ObjectNode over) {
         for (Map.Entry<String, JsonNode> e : over.properties()) {
             JsonNode old = into.get(e.getKey());
-            if (old instanceof ObjectNode oo && e.getValue() instanceof ObjectNode no) {
+            if (old instanceof ObjectNode oo && e.getValue() instanceof ObjectNode no && !switchesKind(oo, no)) {
                 merge(oo, no);
             } else {
                 into.set(e.getKey(), e.getValue().deepCopy());
             }
         }
+    }
+
+    private static boolean switchesKind(ObjectNode old, ObjectNode over) {
+        for (String k : new String[]{"arch", "type"}) {
+            if (over.hasNonNull(k) && old.hasNonNull(k) && !over.get(k).equals(old.get(k))) {
+                return true;
+            }
+        }
+        return over.hasNonNull("load") && old.hasNonNull("arch") || over.hasNonNull("arch") && old.hasNonNull("load");
     }
 
     /**
@@ -156,7 +184,7 @@ public final class ConfigLoader {
             throw new ConfigException("--set " + key, "value is not valid YAML: " + valueText);
         }
         List<String> segs = new ArrayList<>();
-        for (String s : key.replace("[", ".").replace("]", "").split("\\.")) {
+        for (String s : key.replace("[", ".").replace("]", "").split("\\.", -1)) {
             if (s.isEmpty()) {
                 throw new ConfigException("--set " + key, "empty path segment");
             }
@@ -194,7 +222,7 @@ public final class ConfigLoader {
 
     private static int listIndex(ArrayNode arr, String seg, String key, String at) {
         if (seg.matches("\\d+")) {
-            int idx = Integer.parseInt(seg);
+            int idx = seg.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(seg);
             if (idx >= arr.size()) {
                 throw new ConfigException("--set " + key, at + " has " + arr.size() + " elements, no index " + idx);
             }

@@ -21,8 +21,8 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
         if (version != SCHEMA_VERSION) {
             throw new ConfigException("version", "must be " + SCHEMA_VERSION + ", got " + version);
         }
-        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-            throw new ConfigException("name", "must be letters, digits, '.', '_' or '-', got '" + name + "'");
+        if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
+            throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', got '" + name + "'");
         }
         if (dataset == null) {
             throw new ConfigException("dataset", "missing");
@@ -47,10 +47,16 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
         if (teacher != null && teacher.load() != null) {
             ready.add(ModelSlot.TEACHER);
         }
+        if (student != null && student.load() != null) {
+            ready.add(ModelSlot.STUDENT);
+        }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < stages.size(); i++) {
             StageConfig s = stages.get(i);
             String at = "stages[" + i + "]";
+            if (!s.name().matches("[A-Za-z0-9_][A-Za-z0-9_-]*")) {
+                throw new ConfigException(at + ".name", "must start with a letter, digit or '_' and hold only letters, digits, '_' or '-', got '" + s.name() + "'");
+            }
             if (!names.add(s.name())) {
                 throw new ConfigException(at + ".name", "duplicate stage name '" + s.name() + "'; give each stage a unique name");
             }

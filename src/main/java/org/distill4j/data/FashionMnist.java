@@ -85,6 +85,7 @@ public final class FashionMnist {
         if (allowDownload) {
             Path dir = userCache();
             try {
+                LOG.info("Fashion-MNIST not found locally; downloading from {} into {}", baseUrl(), dir);
                 download(dir);
                 return load(dir, "fashion-mnist", true);
             } catch (DataException e) {
@@ -141,8 +142,15 @@ public final class FashionMnist {
         return new ImageDataset(name, images.data(), y, 1, images.dims()[1], images.dims()[2], CLASSES, Map.copyOf(sums));
     }
 
+    /** The download location: {@code -Ddistill4j.fashion-mnist.url} or the official one. */
+    static String baseUrl() {
+        String u = System.getProperty("distill4j.fashion-mnist.url", BASE_URL);
+        return u.endsWith("/") ? u : u + "/";
+    }
+
     /** Downloads the four files with a progress bar, verifying the published MD5 of each before keeping it. */
     static void download(Path dir) {
+        String base = baseUrl();
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NORMAL).build();
         try {
             Files.createDirectories(dir);
@@ -152,10 +160,11 @@ public final class FashionMnist {
                     continue;
                 }
                 Path tmp = dir.resolve(e.getKey() + ".part");
-                HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(URI.create(BASE_URL + e.getKey()))
+                HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(URI.create(base + e.getKey()))
                         .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (resp.statusCode() != 200) {
-                    throw new DataException("GET " + BASE_URL + e.getKey() + ": HTTP " + resp.statusCode());
+                    resp.body().close();
+                    throw new DataException("GET " + base + e.getKey() + ": HTTP " + resp.statusCode());
                 }
                 long len = resp.headers().firstValueAsLong("content-length").orElse(-1);
                 try (InputStream in = resp.body(); var out = Files.newOutputStream(tmp);
@@ -165,6 +174,9 @@ public final class FashionMnist {
                         out.write(buf, 0, r);
                         pb.step(r);
                     }
+                } catch (IOException ex) {
+                    Files.deleteIfExists(tmp);
+                    throw ex;
                 }
                 String md5 = IdxFile.digestFile(tmp, "MD5");
                 if (!md5.equals(e.getValue()[0])) {

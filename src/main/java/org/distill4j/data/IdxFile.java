@@ -33,7 +33,15 @@ public record IdxFile(int[] dims, byte[] data, String sha256) {
 
     private static InputStream open(Path path) throws IOException {
         InputStream in = Files.newInputStream(path);
-        return path.toString().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in;
+        if (!path.toString().endsWith(".gz")) {
+            return in;
+        }
+        try {
+            return new GZIPInputStream(in, 1 << 16);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
     }
 
     static IdxFile parse(byte[] raw, String where) {

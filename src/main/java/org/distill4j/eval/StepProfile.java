@@ -5,16 +5,11 @@ import java.util.Map;
 import org.distill4j.data.Batches;
 import org.distill4j.model.Net;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.profiler.OpProfiler;
-import org.nd4j.linalg.profiler.ProfilerConfig;
 
 /**
  * Steady-state speed of one network: milliseconds per training step and per inference batch (median of
- * {@code iterations} after {@code warmup}), and optionally ND4J's per-op time breakdown of training steps
- * (which ops — conv2d, conv2d_bp, batchnorm, gemm, the updater, ... — take the time).
+ * {@code iterations} after {@code warmup}).
  */
 public final class StepProfile {
     private StepProfile() {
@@ -47,24 +42,6 @@ public final class StepProfile {
         m.put("inference_ms_median", median(infer));
         m.put("inference_samples_per_s", n / median(infer) * 1000);
         return m;
-    }
-
-    /** Runs {@code iterations} training steps with ND4J's op profiler on and prints its dashboard to the log. */
-    public static void opBreakdown(Net net, Batches data, int batch, int iterations) {
-        int[] order = data.inOrder();
-        int n = Math.min(batch, data.data().size());
-        DataSet ds = new DataSet(data.features(order, 0, n, null), data.oneHot(order, 0, n));
-        OpProfiler.getInstance().reset();
-        Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkElapsedTime(true).build());
-        Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.OPERATIONS);
-        try {
-            for (int i = 0; i < iterations; i++) {
-                net.fit(ds);
-            }
-        } finally {
-            Nd4j.getExecutioner().setProfilingMode(OpExecutioner.ProfilingMode.DISABLED);
-        }
-        OpProfiler.getInstance().printOutDashboard();
     }
 
     static double median(double[] v) {

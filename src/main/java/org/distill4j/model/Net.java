@@ -187,6 +187,11 @@ public final class Net {
                     : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
         } catch (java.util.zip.ZipException e) {
             throw new DataException(file + " is not a DL4J model zip: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            if (e instanceof DataException) {
+                throw e;
+            }
+            throw new DataException("cannot load model " + file + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         } catch (IOException e) {
             throw new DataException("cannot read model " + file + ": " + e.getMessage(), e);
         }

@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.distill4j.config.ConfigWriter;
+import org.distill4j.config.ModelConfig;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.RunConfig;
 import org.distill4j.config.StageConfig;
@@ -17,6 +18,9 @@ import org.distill4j.data.Batches;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
 import org.distill4j.data.ImageDataset;
+import org.distill4j.model.Architectures;
+import org.distill4j.model.ModelSummary;
+import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
 import org.distill4j.run.Env;
 import org.distill4j.run.Provenance;
@@ -47,61 +51,83 @@ public final class Pipeline {
         Batches train = new Batches(tv[0], config.dataset().augment());
         Batches validation = new Batches(tv[1], null);
         Batches test = new Batches(splits.test(), null);
+        Map<String, Object> backend = backend();
+        Architectures.InputShape input = new Architectures.InputShape(train.data().channels(), train.data().height(), train.data().width());
+        Map<ModelSlot, Net> models = buildModels(config, input, train.data().numClasses());
 
         String resolved = ConfigWriter.toYaml(config);
         RunDirectory rd = RunDirectory.create(Path.of(config.output().dir()), config.name(), resolved);
-        rd.writeString("config.resolved.yaml", resolved);
-        rd.writeString("overrides.txt", overrides.isEmpty() ? "" : String.join("\n", overrides) + "\n");
-        Map<String, Object> prov = Provenance.collect(Env.home(), commandLine);
-        prov.put("backend", backend());
-        prov.put("seeds", seeds(config));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("name", config.dataset().name());
-        data.put("directory", splits.directory().toAbsolutePath().toString());
-        data.put("content_sha256", splits.train().checksums());
-        data.put("train_examples", train.data().size());
-        data.put("validation_examples", validation.data().size());
-        data.put("test_examples", test.data().size());
-        data.put("augmentation", config.dataset().augment());
-        prov.put("data", data);
+        Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("status", "running");
-        rd.writeJson("provenance.json", prov);
-
         long t0 = System.nanoTime();
         try (RunLog log = RunLog.attach(rd.file("train.log"))) {
-            LOG.info("run directory {}", rd.path());
-            LOG.info("backend {}, oneDNN helpers {}", ((Map<?, ?>) prov.get("backend")).get("name"), OneDnn.enabled() ? "on" : "off");
-            StageContext ctx = new StageContext(config, rd, train, validation, test);
             try {
-                buildModels(config, ctx);
+                rd.writeString("config.resolved.yaml", resolved);
+                rd.writeString("overrides.txt", overrides.isEmpty() ? "" : String.join("\n", overrides) + "\n");
+                prov.putAll(Provenance.collect(Env.home(), commandLine));
+                prov.put("backend", backend);
+                prov.put("seeds", seeds(config));
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("name", config.dataset().name());
+                data.put("directory", splits.directory().toAbsolutePath().toString());
+                data.put("content_sha256", splits.train().checksums());
+                data.put("train_examples", train.data().size());
+                data.put("validation_examples", validation.data().size());
+                data.put("test_examples", test.data().size());
+                data.put("augmentation", config.dataset().augment());
+                prov.put("data", data);
+                prov.put("status", "running");
+                rd.writeJson("provenance.json", prov);
+
+                LOG.info("run directory {}", rd.path());
+                LOG.info("backend {}, oneDNN helpers {}", backend.get("name"), OneDnn.enabled() ? "on" : "off");
+                StageContext ctx = new StageContext(config, rd, train, validation, test, models);
+                for (ModelSlot slot : models.keySet()) {
+                    LOG.info("\n{}", ModelSummary.of(models.get(slot), input).table(slot.yaml() + " (" + ctx.describe(slot) + ")"));
+                }
                 for (int i = 0; i < stages.size(); i++) {
                     StageConfig sc = config.stages().get(i);
                     LOG.info("=== stage {}/{}: {} ({})", i + 1, stages.size(), sc.name(), sc.type());
                     stages.get(i).run(ctx);
                 }
+                double wall = (System.nanoTime() - t0) / 1e9;
+                Map<String, Object> summary = summary(config, rd, ctx, wall);
+                rd.writeJson("summary.json", summary);
+                prov.put("status", "completed");
+                prov.put("end", Instant.now().toString());
+                prov.put("wall_s", wall);
+                rd.writeJson("provenance.json", prov);
+                LOG.info("summary: {}", headline(summary));
+                LOG.info("run directory {}", rd.path());
             } catch (Exception | Error e) {
+                LOG.error("run failed: " + e.getMessage(), e);
                 prov.put("status", "failed");
                 prov.put("error", String.valueOf(e.getMessage()));
                 prov.put("end", Instant.now().toString());
-                rd.writeJson("provenance.json", prov);
+                try {
+                    rd.writeJson("provenance.json", prov);
+                } catch (java.io.IOException io) {
+                    e.addSuppressed(io);
+                }
                 throw e;
             }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            Map<String, Object> summary = summary(config, rd, ctx, wall);
-            rd.writeJson("summary.json", summary);
-            prov.put("status", "completed");
-            prov.put("end", Instant.now().toString());
-            prov.put("wall_s", wall);
-            rd.writeJson("provenance.json", prov);
-            LOG.info("summary: {}", headline(summary));
-            LOG.info("run directory {}", rd.path());
         }
         return rd.path();
     }
 
-    /** Builds (or loads) every model the stages use, so their summaries are printed at the start. */
-    static void buildModels(RunConfig config, StageContext ctx) {
+    /**
+     * Builds or loads every model the run uses (the slots that train and distill stages name, and loaded
+     * models) before anything is written, so that a network that cannot be built or a model file that cannot
+     * be read is a one-line error. The baseline and the student are built from the same seed: same initial weights.
+     */
+    static Map<ModelSlot, Net> buildModels(RunConfig config, Architectures.InputShape input, int numClasses) {
         java.util.EnumSet<ModelSlot> used = java.util.EnumSet.noneOf(ModelSlot.class);
+        if (config.teacher() != null && config.teacher().load() != null) {
+            used.add(ModelSlot.TEACHER);
+        }
+        if (config.student() != null && config.student().load() != null) {
+            used.add(ModelSlot.STUDENT);
+        }
         for (StageConfig s : config.stages()) {
             if (s instanceof org.distill4j.config.TrainStageConfig t) {
                 used.add(t.model());
@@ -110,9 +136,26 @@ public final class Pipeline {
                 used.add(ModelSlot.STUDENT);
             }
         }
+        Map<ModelSlot, Net> models = new java.util.EnumMap<>(ModelSlot.class);
         for (ModelSlot slot : used) {
-            ctx.model(slot);
+            String section = slot == ModelSlot.TEACHER ? "teacher" : "student";
+            ModelConfig spec = slot == ModelSlot.TEACHER ? config.teacher() : config.student();
+            if (spec.load() != null) {
+                models.put(slot, Net.load(Path.of(spec.load())));
+                continue;
+            }
+            try {
+                models.put(slot, Architectures.build(spec.arch(), section + ".arch", input, numClasses,
+                        org.distill4j.run.Seeds.derive(config.seed(), section + ".init")));
+            } catch (org.distill4j.config.ConfigException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                throw new org.distill4j.config.ConfigException(section + ".arch", "this network cannot be built for "
+                        + input.channels() + "x" + input.height() + "x" + input.width() + " inputs: " + msg);
+            }
         }
+        return models;
     }
 
     static Map<String, Object> summary(RunConfig config, RunDirectory rd, StageContext ctx, double wall) {

@@ -10,21 +10,15 @@ import org.distill4j.config.RunConfig;
 import org.distill4j.data.Batches;
 import org.distill4j.eval.EvalResult;
 import org.distill4j.model.Architectures;
-import org.distill4j.model.ModelSummary;
 import org.distill4j.model.Net;
 import org.distill4j.run.RunDirectory;
 import org.distill4j.run.Seeds;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.Logger;
 
 /**
  * What a stage works with: the config, the run directory, the data splits, and the models handed from stage
- * to stage (by slot: teacher, baseline, student). Models are built on first use from their config section
- * with a seed derived from the run's seed and the section name (so baseline and student share their init).
+ * to stage (by slot: teacher, baseline, student), built or loaded by the pipeline before the run starts.
  */
 public final class StageContext {
-    private static final Logger LOG = LogManager.getLogger(StageContext.class);
-
     private final RunConfig config;
     private final RunDirectory runDir;
     private final Batches train;
@@ -37,7 +31,7 @@ public final class StageContext {
     private final Map<ModelSlot, Map<String, Object>> results = new EnumMap<>(ModelSlot.class);
     private final Map<String, Object> stageTimes = new LinkedHashMap<>();
 
-    public StageContext(RunConfig config, RunDirectory runDir, Batches train, Batches validation, Batches test) {
+    public StageContext(RunConfig config, RunDirectory runDir, Batches train, Batches validation, Batches test, Map<ModelSlot, Net> models) {
         this.config = config;
         this.runDir = runDir;
         this.train = train;
@@ -45,6 +39,7 @@ public final class StageContext {
         this.test = test;
         this.input = new Architectures.InputShape(train.data().channels(), train.data().height(), train.data().width());
         this.numClasses = train.data().numClasses();
+        this.models.putAll(models);
     }
 
     public RunConfig config() {
@@ -84,21 +79,11 @@ public final class StageContext {
         return models.containsKey(slot);
     }
 
-    /** The model in {@code slot}, built fresh from its config section if no earlier stage produced it. */
+    /** The model in {@code slot}: built or loaded before the run started, or produced by an earlier stage. */
     public Net model(ModelSlot slot) {
         Net n = models.get(slot);
         if (n == null) {
-            ModelConfig spec = slot == ModelSlot.TEACHER ? config.teacher() : config.student();
-            String section = slot == ModelSlot.TEACHER ? "teacher" : "student";
-            if (spec.load() != null) {
-                n = Net.load(java.nio.file.Path.of(spec.load()));
-                LOG.info("{}: loaded {}", slot.yaml(), spec.load());
-            } else {
-                // baseline and student start from the same initial weights, so the comparison isolates distillation
-                n = Architectures.build(spec.arch(), section + ".arch", input, numClasses, seed(section + ".init"));
-            }
-            LOG.info("\n{}", ModelSummary.of(n, input).table(slot.yaml() + " (" + describe(slot) + ")"));
-            models.put(slot, n);
+            throw new IllegalStateException("no " + slot.yaml() + " model: the config check should have caught this");
         }
         return n;
     }

@@ -106,7 +106,7 @@ public final class Trainer {
             m.put("lr", lr.valueAt(iteration - 1, epoch - 1));
             m.put("loss", lastLoss);
             m.put("train_acc", trainAcc);
-            m.put("val_acc", valAcc);
+            m.put("val_acc", Double.isNaN(valAcc) ? null : valAcc);
             m.put("test_acc", testAcc);
             m.put("samples_per_s", n / epochTrain);
             m.put("epoch_train_s", epochTrain);

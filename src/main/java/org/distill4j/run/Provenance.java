@@ -67,12 +67,18 @@ public final class Provenance {
             cmd[1] = "-C";
             cmd[2] = dir.toAbsolutePath().toString();
             System.arraycopy(args, 0, cmd, 3, args.length);
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
-            String out = new String(p.getInputStream().readAllBytes()).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return null;
+            Path outFile = Files.createTempFile("distill4j-git", ".out");
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .redirectOutput(outFile.toFile()).start();
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                return p.exitValue() == 0 ? Files.readString(outFile).trim() : null;
+            } finally {
+                Files.deleteIfExists(outFile);
             }
-            return out;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -33,7 +33,11 @@ public final class RunLog implements AutoCloseable {
     @Override
     public void close() {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().removeAppender(appender.getName());
+        Configuration cfg = ctx.getConfiguration();
+        cfg.getRootLogger().removeAppender(appender.getName());
+        if (cfg instanceof org.apache.logging.log4j.core.config.AbstractConfiguration ac) {
+            ac.removeAppender(appender.getName());
+        }
         ctx.updateLoggers();
         appender.stop();
     }

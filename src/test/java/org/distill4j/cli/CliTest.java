@@ -154,7 +154,22 @@ class CliTest {
     }
 
     @Test
+    void unbuildableNetworkAndUnreadableTeacherAreExitTwoWithNoRunDirectory(@TempDir Path tmp) throws IOException {
+        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
+                "--set", "student={arch: layers, layers: [{type: conv, filters: 4, kernel: 15, padding: valid}, {type: conv, filters: 4, kernel: 15, padding: valid}]}");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: student.arch: this network cannot be built for 1x28x28 inputs: "), r.err());
+        Path notAZip = Files.writeString(tmp.resolve("teacher.zip"), "not a zip");
+        Result r2 = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
+                "--set", "teacher={load: '" + notAZip + "'}", "--set", "stages=[{type: distill}]");
+        assertEquals(2, r2.code(), r2.err());
+        assertTrue(r2.err().startsWith("error: " + notAZip + " is not a DL4J model zip"), r2.err());
+        assertEquals(List.of(), runDirs(tmp));
+    }
+
+    @Test
     void badArgumentsAreExitTwo() {
+        assertEquals(2, run().code());
         Result r = run("train");
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: Missing required option: '--config=FILE'"), r.err());

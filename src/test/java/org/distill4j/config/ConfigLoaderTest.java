@@ -230,6 +230,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void namesCannotEscapeTheRunDirectory() {
+        assertEquals("stages[2].name: must start with a letter, digit or '_' and hold only letters, digits, '_' or '-', got '../x'",
+                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, name: ../x,")));
+        assertEquals("name: must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', got '..'",
+                error(VALID + "name: ..\n"));
+    }
+
+    @Test
+    void overrideEdgeCases() {
+        assertEquals("--set stages.99999999999.epochs: stages has 4 elements, no index 2147483647", error(VALID, "stages.99999999999.epochs=3"));
+        assertEquals("--set dataset.: empty path segment", error(VALID, "dataset.=x"));
+    }
+
+    @Test
+    void yamlAliasesAreRejected() {
+        String msg = error(VALID.replace("student: {arch: mlp, hidden: [16]}", "student: &s {arch: mlp, hidden: [16]}\nname: *s"));
+        assertTrue(msg.startsWith("YAML aliases (*name) are not supported, in "), msg);
+    }
+
+    @Test
+    void baseMappingIsReplacedWhenTheArchitectureChanges() throws IOException {
+        write("b.yaml", VALID);
+        Path child = write("c.yaml", "base: b.yaml\nstudent: {arch: resnet, depth: 8}\nteacher: {load: t.zip}\n");
+        RunConfig c = ConfigLoader.load(child, List.of());
+        assertEquals(new ResNetSpec(8, 16), c.student().arch());
+        assertEquals("t.zip", c.teacher().load());
+    }
+
+    @Test
+    void aLoadedStudentCanBeEvaluated() throws IOException {
+        RunConfig c = load(VALID.replace("{arch: mlp, hidden: [16]}", "{load: s.zip}").replaceAll("(?s)stages:.*", "stages:\n  - {type: evaluate}\n"));
+        assertEquals(List.of(ModelSlot.STUDENT), ((EvaluateStageConfig) c.stages().get(0)).models());
+    }
+
+    @Test
     void missingFile() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()));
         assertEquals("config file not found: " + dir.resolve("none.yaml"), e.getMessage());
