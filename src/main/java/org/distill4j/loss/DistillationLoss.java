@@ -1,11 +1,9 @@
 package org.distill4j.loss;
 
 import org.distill4j.math.Distillation;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -17,7 +15,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * Per-example masks ([n, 1]) are supported. Math in {@link Distillation}.
  * <p>Stored in DL4J model JSON by class name: do not move or rename.
  */
-public final class DistillationLoss implements ILossFunction {
+public final class DistillationLoss extends LogitLoss {
     private final double temperature;
     private final double alpha;
 
@@ -62,13 +60,6 @@ public final class DistillationLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        INDArray scores = computeScoreArray(labels, preOutput, activationFn, mask);
-        double sum = scores.sumNumber().doubleValue();
-        return average ? sum / scores.size(0) : sum;
-    }
-
-    @Override
     public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray s = activationFn.getActivation(preOutput.dup(), true);
         INDArray[] ty = split(labels, s);
@@ -77,18 +68,8 @@ public final class DistillationLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average), computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "DistillationLoss(T=" + temperature + ", alpha=" + alpha + ")";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override

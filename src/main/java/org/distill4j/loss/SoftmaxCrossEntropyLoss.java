@@ -1,10 +1,8 @@
 package org.distill4j.loss;
 
 import org.distill4j.math.Distillation;
-import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * Cross-entropy on raw logits: {@code CE(y, softmax(s)) = −Σ y · log softmax(s)}, gradient
@@ -12,20 +10,13 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * activation) so that teachers hand raw logits to distillation; this is their plain training loss, equal to
  * {@link DistillationLoss} with alpha = 0. Stored in DL4J model JSON by class name: do not move or rename.
  */
-public final class SoftmaxCrossEntropyLoss implements ILossFunction {
+public final class SoftmaxCrossEntropyLoss extends LogitLoss {
 
     @Override
     public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         INDArray s = activationFn.getActivation(preOutput.dup(), true);
         INDArray scores = Distillation.crossEntropy(labels.castTo(s.dataType()), s);
         return LossMasks.apply(scores, mask).reshape(scores.size(0));
-    }
-
-    @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        INDArray scores = computeScoreArray(labels, preOutput, activationFn, mask);
-        double sum = scores.sumNumber().doubleValue();
-        return average ? sum / scores.size(0) : sum;
     }
 
     @Override
@@ -37,18 +28,8 @@ public final class SoftmaxCrossEntropyLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average), computeGradient(labels, preOutput, activationFn, mask));
-    }
-
-    @Override
     public String name() {
         return "SoftmaxCrossEntropyLoss";
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     @Override

@@ -73,15 +73,19 @@ class DataTest {
         assertEquals(4, s.train().checksums().size());
     }
 
-    @Test
-    void corruptedSampleIsAnError() throws IOException {
-        Path copy = dir.resolve("sample");
-        Files.createDirectories(copy);
+    static Path copySample(Path target) throws IOException {
+        Files.createDirectories(target);
         try (var files = Files.list(SAMPLE)) {
             for (Path f : files.toList()) {
-                Files.copy(f, copy.resolve(f.getFileName()));
+                Files.copy(f, target.resolve(f.getFileName()));
             }
         }
+        return target;
+    }
+
+    @Test
+    void corruptedSampleIsAnError() throws IOException {
+        Path copy = copySample(dir.resolve("sample"));
         // replace the test labels with a valid IDX file of different content
         byte[] labels = new byte[1000];
         IdxFile.writeGz(copy.resolve("t10k-labels-idx1-ubyte.gz"), new int[]{1000}, labels);
@@ -101,13 +105,7 @@ class DataTest {
     @Test
     void fullSetContentChecksumsAreVerified() throws IOException {
         // a directory with the sample's files under the full set's names: loads, but fails the official checksums
-        Path fake = dir.resolve("fake");
-        Files.createDirectories(fake);
-        try (var files = Files.list(SAMPLE)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, fake.resolve(f.getFileName()));
-            }
-        }
+        Path fake = copySample(dir.resolve("fake"));
         DataException e = assertThrows(DataException.class, () -> FashionMnist.loadFull(fake.toString(), false));
         assertTrue(e.getMessage().contains("content checksum mismatch"), e.getMessage());
     }
