@@ -2,6 +2,7 @@ package org.distill4j.eval;
 
 import org.distill4j.data.Batches;
 import org.distill4j.model.Net;
+import org.distill4j.run.Progress;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runs a network over a dataset in inference mode and scores its logits. */
@@ -17,16 +18,19 @@ public final class Evaluator {
         long[][] confusion = new long[k][k];
         int top5 = 0;
         long t0 = System.nanoTime();
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            float[] logits = floats(net.output(data.features(order, from, to, null)));
-            for (int i = from; i < to; i++) {
-                int row = (i - from) * k;
-                int y = labels[i];
-                confusion[y][argmax(logits, row, k)]++;
-                if (rank(logits, row, k, y) < 5) {
-                    top5++;
+        try (Progress pb = Progress.steps("evaluate " + data.data().name(), n, "examples")) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                float[] logits = floats(net.output(data.features(order, from, to, null)));
+                for (int i = from; i < to; i++) {
+                    int row = (i - from) * k;
+                    int y = labels[i];
+                    confusion[y][argmax(logits, row, k)]++;
+                    if (rank(logits, row, k, y) < 5) {
+                        top5++;
+                    }
                 }
+                pb.step(to - from);
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -85,13 +89,16 @@ public final class Evaluator {
         int k = data.data().numClasses();
         int[] order = data.inOrder();
         int hits = 0;
-        for (int from = 0; from < n; from += batchSize) {
-            int to = Math.min(n, from + batchSize);
-            float[] logits = floats(net.output(data.features(order, from, to, null)));
-            for (int i = from; i < to; i++) {
-                if (argmax(logits, (i - from) * k, k) == data.data().labels()[i]) {
-                    hits++;
+        try (Progress pb = Progress.steps("accuracy " + data.data().name(), n, "examples")) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                float[] logits = floats(net.output(data.features(order, from, to, null)));
+                for (int i = from; i < to; i++) {
+                    if (argmax(logits, (i - from) * k, k) == data.data().labels()[i]) {
+                        hits++;
+                    }
                 }
+                pb.step(to - from);
             }
         }
         return n == 0 ? Double.NaN : hits / (double) n;

@@ -73,10 +73,13 @@ public final class DistillStage implements Stage {
         int n = train.data().size();
         int[] order = train.inOrder();
         INDArray out = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, train.data().numClasses());
-        for (int from = 0; from < n; from += 1000) {
-            int to = Math.min(n, from + 1000);
-            out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .assign(teacher.output(train.features(order, from, to, null)));
+        try (org.distill4j.run.Progress pb = org.distill4j.run.Progress.steps("teacher logits", n, "examples")) {
+            for (int from = 0; from < n; from += 1000) {
+                int to = Math.min(n, from + 1000);
+                out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                        .assign(teacher.output(train.features(order, from, to, null)));
+                pb.step(to - from);
+            }
         }
         return out;
     }
