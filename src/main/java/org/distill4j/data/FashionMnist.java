@@ -24,8 +24,8 @@ import org.apache.logging.log4j.Logger;
  * {@code /usr/share/datasets/fashion-mnist} (Debian's {@code dataset-fashion-mnist}), {@code ~/.distill4j/datasets/fashion-mnist};
  * failing all, the files are downloaded from the official location into the last directory and checked
  * against the MD5 sums published with the dataset. Whatever the source, the decompressed content of every
- * file must match the SHA-256 below (the official files' content; Debian recompresses the .gz files, so
- * the compressed bytes differ while the content is identical).
+ * file must match the SHA-256 below, computed from Debian's package (which repackages the upstream files;
+ * Debian recompresses the .gz files, so their compressed bytes and MD5s differ from the published ones).
  */
 public final class FashionMnist {
     private static final Logger LOG = LogManager.getLogger(FashionMnist.class);
