@@ -10,7 +10,6 @@ import org.distill4j.data.FashionMnist;
 import org.distill4j.eval.EvalResult;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.model.Net;
-import org.distill4j.model.OneDnn;
 import org.distill4j.run.Env;
 import org.distill4j.run.Json;
 import picocli.CommandLine;
@@ -48,7 +47,6 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
-        OneDnn.configure();
         DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
         Net net = Net.load(model);
         FashionMnist.Splits s = Datasets.load(dc, Env.home());

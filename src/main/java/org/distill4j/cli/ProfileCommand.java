@@ -57,7 +57,6 @@ final class ProfileCommand implements Callable<Integer> {
         if (batch < 1 || iterations < 1 || warmup < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch and --iterations must be >= 1, --warmup >= 0");
         }
-        OneDnn.configure();
         RunConfig config = options.load();
         ModelConfig mc = model.equals("teacher") ? config.teacher() : config.student();
         if (mc == null) {

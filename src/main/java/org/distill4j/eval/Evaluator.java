@@ -13,26 +13,18 @@ public final class Evaluator {
     public static EvalResult evaluate(Net net, Batches data, int batchSize) {
         int n = data.data().size();
         int k = data.data().numClasses();
-        int[] order = data.inOrder();
         int[] labels = data.data().labels();
         long[][] confusion = new long[k][k];
-        int top5 = 0;
+        int[] top5Hits = {0};
         long t0 = System.nanoTime();
-        try (Progress pb = Progress.steps("evaluate " + data.data().name(), n, "examples")) {
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
-                float[] logits = floats(net.output(data.features(order, from, to, null)));
-                for (int i = from; i < to; i++) {
-                    int row = (i - from) * k;
-                    int y = labels[i];
-                    confusion[y][argmax(logits, row, k)]++;
-                    if (rank(logits, row, k, y) < 5) {
-                        top5++;
-                    }
-                }
-                pb.step(to - from);
+        forEachRow(net, data, batchSize, n, "evaluate", (i, logits, row) -> {
+            int y = labels[i];
+            confusion[y][argmax(logits, row, k)]++;
+            if (rank(logits, row, k, y) < 5) {
+                top5Hits[0]++;
             }
-        }
+        });
+        int top5 = top5Hits[0];
         double seconds = (System.nanoTime() - t0) / 1e9;
         return fromConfusion(confusion, top5, data.data().classNames(), n / Math.max(seconds, 1e-9));
     }
@@ -87,20 +79,34 @@ public final class Evaluator {
     public static double accuracy(Net net, Batches data, int batchSize, int limit) {
         int n = Math.min(limit, data.data().size());
         int k = data.data().numClasses();
+        int[] labels = data.data().labels();
+        int[] hits = {0};
+        forEachRow(net, data, batchSize, n, "accuracy", (i, logits, row) -> {
+            if (argmax(logits, row, k) == labels[i]) {
+                hits[0]++;
+            }
+        });
+        return n == 0 ? Double.NaN : hits[0] / (double) n;
+    }
+
+    /** Called once per example with the batch's logits and the offset of the example's row in them. */
+    private interface RowVisitor {
+        void visit(int example, float[] logits, int rowOffset);
+    }
+
+    /** Runs the first {@code n} examples through {@code net} in batches (inference mode, with progress). */
+    private static void forEachRow(Net net, Batches data, int batchSize, int n, String task, RowVisitor visitor) {
+        int k = data.data().numClasses();
         int[] order = data.inOrder();
-        int hits = 0;
-        try (Progress pb = Progress.steps("accuracy " + data.data().name(), n, "examples")) {
+        try (Progress pb = Progress.steps(task + " " + data.data().name(), n, "examples")) {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 float[] logits = floats(net.output(data.features(order, from, to, null)));
                 for (int i = from; i < to; i++) {
-                    if (argmax(logits, (i - from) * k, k) == data.data().labels()[i]) {
-                        hits++;
-                    }
+                    visitor.visit(i, logits, (i - from) * k);
                 }
                 pb.step(to - from);
             }
         }
-        return n == 0 ? Double.NaN : hits / (double) n;
     }
 }

@@ -76,7 +76,6 @@ public final class Pipeline {
                 data.put("test_examples", test.data().size());
                 data.put("augmentation", config.dataset().augment());
                 prov.put("data", data);
-                prov.put("status", "running");
                 rd.writeJson("provenance.json", prov);
 
                 LOG.info("run directory {}", rd.path());
@@ -209,9 +208,9 @@ public final class Pipeline {
         s.put("master", config.seed());
         List<String> components = new ArrayList<>(List.of("split", "teacher.init", "student.init"));
         for (StageConfig st : config.stages()) {
-            components.add(st.name() + ".shuffle");
-            components.add(st.name() + ".augment");
-            components.add(st.name() + ".dropout");
+            if (st instanceof org.distill4j.config.TrainStageConfig || st instanceof org.distill4j.config.DistillStageConfig) {
+                components.addAll(Trainer.seedComponents(st.name()));
+            }
         }
         Map<String, Long> derived = new LinkedHashMap<>();
         for (String c : components) {

@@ -1,6 +1,7 @@
 package org.distill4j.pipeline;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.logging.log4j.LogManager;
@@ -58,9 +59,10 @@ public final class Trainer {
         int nb = train.numBatches(bs);
         ISchedule lr = Optimizers.schedule(tc.optimizer(), nb, nb * tc.epochs());
         Net net = initial.forTraining(loss, Optimizers.updater(tc.optimizer(), lr), Optimizers.weightDecay(tc.optimizer()));
-        Random shuffle = new Random(ctx.seed(stageName + ".shuffle"));
-        Random augment = new Random(ctx.seed(stageName + ".augment"));
-        Nd4j.getRandom().setSeed(ctx.seed(stageName + ".dropout"));
+        List<String> seeds = seedComponents(stageName);
+        Random shuffle = new Random(ctx.seed(seeds.get(0)));
+        Random augment = new Random(ctx.seed(seeds.get(1)));
+        Nd4j.getRandom().setSeed(ctx.seed(seeds.get(2)));
         Batches trainSubset = new Batches(subset(train.data(), TRAIN_ACC_EXAMPLES), null);
 
         LOG.info("{}: training {} for {} epochs, {} examples, batch {}, {} batches/epoch, {} {}", stageName, slot.yaml(),
@@ -117,6 +119,11 @@ public final class Trainer {
         }
         double wall = (System.nanoTime() - stageStart) / 1e9;
         return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds, lastLoss);
+    }
+
+    /** The seed components a training stage draws from: shuffling, augmentation, dropout (recorded in provenance). */
+    public static List<String> seedComponents(String stageName) {
+        return List.of(stageName + ".shuffle", stageName + ".augment", stageName + ".dropout");
     }
 
     private static ImageDataset subset(ImageDataset d, int max) {
