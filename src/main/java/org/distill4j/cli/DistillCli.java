@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, versionProvider = DistillCli.Version.class,
         description = "Knowledge distillation and model compression on Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DistillCli implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(DistillCli.class);
     public static final int EXIT_OK = 0;
@@ -50,7 +50,13 @@ public final class DistillCli implements java.util.concurrent.Callable<Integer> 
             c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
             return EXIT_ERROR;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: out of memory: " + e.getMessage() + "; give the JVM more, e.g. DISTILL4J_JAVA_OPTS=\"-Xmx4g "
+                    + "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g\"");
+            return EXIT_ERROR;
+        }
     }
 
     /** The ConfigException or DataException behind {@code t}, if any. */

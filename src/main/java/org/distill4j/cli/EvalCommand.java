@@ -33,7 +33,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
     Split split;
 
-    @Option(names = "--batch-size", defaultValue = "1000", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "128", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the full result as JSON.")

@@ -22,7 +22,7 @@ public final class ConfigBinder {
                 o.dbl("temperature", 4.0), o.dbl("alpha", 0.9), o.enumValue("cache_teacher", DistillStageConfig.CacheTeacher.class, null),
                 o.integer("epochs", 1), o.integer("batch_size", 128), optimizer(o))));
         STAGES.put(EvaluateStageConfig.TYPE, o -> o.build(() -> new EvaluateStageConfig(o.str("name", null),
-                slots(o, "models"), o.integer("batch_size", 1000))));
+                slots(o, "models"), o.integer("batch_size", 128))));
 
         ARCHS.put(MlpSpec.ARCH, o -> o.build(() -> new MlpSpec(o.intList("hidden", null),
                 o.enumValue("activation", Activation.class, null), o.dbl("dropout", 0.0))));

@@ -92,6 +92,25 @@ public final class Batches {
         return Nd4j.create(buf, new long[]{to - from, k}, 'c');
     }
 
+    /**
+     * Distillation labels of {@code order[from, to)}: each row is the example's cached teacher logits (row
+     * {@code order[i]} of {@code teacherLogits}, a row-major [n, k] table in dataset order) followed by its one-hot
+     * label, the layout {@code DistillationLoss} reads. Built in one pass on the heap, one native copy per batch.
+     */
+    public INDArray teacherAndOneHot(float[] teacherLogits, int[] order, int from, int to) {
+        int k = data.numClasses();
+        if (teacherLogits.length % k != 0) {
+            throw new IllegalArgumentException("teacher logits: " + teacherLogits.length + " values is not a whole number of rows of " + k);
+        }
+        float[] buf = new float[(to - from) * 2 * k];
+        for (int i = from; i < to; i++) {
+            int row = (i - from) * 2 * k;
+            System.arraycopy(teacherLogits, order[i] * k, buf, row, k);
+            buf[row + k + data.labels()[order[i]]] = 1f;
+        }
+        return Nd4j.create(buf, new long[]{to - from, 2L * k}, 'c');
+    }
+
     /** A plain (features, one-hot) batch. */
     public DataSet batch(int[] order, int from, int to, Random rng) {
         return new DataSet(features(order, from, to, rng), oneHot(order, from, to));

@@ -49,7 +49,7 @@ public final class LayerProfile {
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            rows.add(new Row(names.get(i)[0], names.get(i)[1], StepProfile.median(fw.get(i)), StepProfile.median(bw.get(i))));
+            rows.add(new Row(names.get(i)[0], names.get(i)[1], org.distill4j.math.Stats.median(fw.get(i)), org.distill4j.math.Stats.median(bw.get(i))));
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package org.distill4j.eval;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.math.Stats;
 import org.distill4j.data.Batches;
 import org.distill4j.model.Net;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -36,25 +37,11 @@ public final class StepProfile {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batch", n);
-        m.put("train_step_ms_median", median(train));
-        m.put("train_step_ms_min", min(train));
-        m.put("train_samples_per_s", n / median(train) * 1000);
-        m.put("inference_ms_median", median(infer));
-        m.put("inference_samples_per_s", n / median(infer) * 1000);
-        return m;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    static double min(double[] v) {
-        double m = Double.POSITIVE_INFINITY;
-        for (double x : v) {
-            m = Math.min(m, x);
-        }
+        m.put("train_step_ms_median", Stats.median(train));
+        m.put("train_step_ms_min", Stats.min(train));
+        m.put("train_samples_per_s", n / Stats.median(train) * 1000);
+        m.put("inference_ms_median", Stats.median(infer));
+        m.put("inference_samples_per_s", n / Stats.median(infer) * 1000);
         return m;
     }
 }

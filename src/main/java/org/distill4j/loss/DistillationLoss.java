@@ -1,9 +1,6 @@
 package org.distill4j.loss;
 
 import org.distill4j.math.Distillation;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
@@ -41,30 +38,14 @@ public final class DistillationLoss extends LogitLoss {
         return alpha;
     }
 
-    private INDArray[] split(INDArray labels, INDArray out) {
-        long k = out.size(1);
-        if (labels.size(1) != 2 * k) {
-            throw new IllegalStateException("DistillationLoss expects labels [teacher logits | one-hot] with " + (2 * k)
-                    + " columns for " + k + " outputs, got " + labels.size(1));
-        }
-        INDArray l = labels.castTo(out.dataType());
-        return new INDArray[]{l.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)), l.get(NDArrayIndex.all(), NDArrayIndex.interval(k, 2 * k))};
+    @Override
+    int labelColumns(int k) {
+        return 2 * k;
     }
 
     @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray s = activationFn.getActivation(preOutput.dup(), true);
-        INDArray[] ty = split(labels, s);
-        INDArray scores = Distillation.loss(ty[0], ty[1], s, temperature, alpha);
-        return LossMasks.apply(scores, mask).reshape(scores.size(0));
-    }
-
-    @Override
-    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray s = activationFn.getActivation(preOutput.dup(), true);
-        INDArray[] ty = split(labels, s);
-        INDArray dLds = LossMasks.apply(Distillation.gradient(ty[0], ty[1], s, temperature, alpha), mask);
-        return activationFn.backprop(preOutput.dup(), dLds).getFirst();
+    void rows(double[] labels, double[] logits, int n, int k, double[] loss, double[] grad) {
+        Distillation.rows(labels, 0, labels, k, 2 * k, logits, n, k, temperature, alpha, loss, grad);
     }
 
     @Override

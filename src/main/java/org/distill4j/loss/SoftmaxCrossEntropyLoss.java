@@ -1,8 +1,6 @@
 package org.distill4j.loss;
 
 import org.distill4j.math.Distillation;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Cross-entropy on raw logits: {@code CE(y, softmax(s)) = −Σ y · log softmax(s)}, gradient
@@ -13,18 +11,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class SoftmaxCrossEntropyLoss extends LogitLoss {
 
     @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray s = activationFn.getActivation(preOutput.dup(), true);
-        INDArray scores = Distillation.crossEntropy(labels.castTo(s.dataType()), s);
-        return LossMasks.apply(scores, mask).reshape(scores.size(0));
+    int labelColumns(int k) {
+        return k;
     }
 
     @Override
-    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        INDArray s = activationFn.getActivation(preOutput.dup(), true);
-        INDArray y = labels.castTo(s.dataType());
-        INDArray dLds = Distillation.gradient(y, y, s, 1.0, 0.0);
-        return activationFn.backprop(preOutput.dup(), LossMasks.apply(dLds, mask)).getFirst();
+    void rows(double[] labels, double[] logits, int n, int k, double[] loss, double[] grad) {
+        Distillation.rows(null, 0, labels, 0, k, logits, n, k, 1.0, 0.0, loss, grad);
     }
 
     @Override

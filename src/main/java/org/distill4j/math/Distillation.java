@@ -63,4 +63,67 @@ public final class Distillation {
         }
         return grad;
     }
+    /**
+     * The same loss and gradient on the JVM heap, for {@code n} rows of {@code k} classes in row-major arrays
+     * (what the DL4J losses run: a handful of native calls per batch instead of some forty small ND4J ops).
+     * {@code teacher} (may be null when {@code alpha} is 0) and {@code labels} are read at
+     * {@code row * stride + offset}; {@code student} and {@code grad} are dense [n, k]; {@code loss} is [n].
+     */
+    public static void rows(double[] teacher, int teacherOffset, double[] labels, int labelOffset, int stride,
+                            double[] student, int n, int k, double temperature, double alpha, double[] loss, double[] grad) {
+        double[] q = new double[k];
+        for (int r = 0; r < n; r++) {
+            int so = r * k;
+            int lo = r * stride + labelOffset;
+            // cross-entropy on softmax(s)
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, student[so + j]);
+            }
+            double sum = 0;
+            for (int j = 0; j < k; j++) {
+                q[j] = Math.exp(student[so + j] - max);
+                sum += q[j];
+            }
+            double lse = max + Math.log(sum);
+            double ySum = 0;
+            double ce = 0;
+            for (int j = 0; j < k; j++) {
+                double y = labels[lo + j];
+                ySum += y;
+                ce -= y * (student[so + j] - lse);
+            }
+            for (int j = 0; j < k; j++) {
+                grad[so + j] = (1.0 - alpha) * (q[j] / sum * ySum - labels[lo + j]);
+            }
+            double l = (1.0 - alpha) * ce;
+            if (alpha != 0.0) {
+                int to = r * stride + teacherOffset;
+                double sMax = Double.NEGATIVE_INFINITY;
+                double tMax = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    sMax = Math.max(sMax, student[so + j] / temperature);
+                    tMax = Math.max(tMax, teacher[to + j] / temperature);
+                }
+                double sSum = 0;
+                double tSum = 0;
+                for (int j = 0; j < k; j++) {
+                    sSum += Math.exp(student[so + j] / temperature - sMax);
+                    tSum += Math.exp(teacher[to + j] / temperature - tMax);
+                }
+                double sLse = sMax + Math.log(sSum);
+                double tLse = tMax + Math.log(tSum);
+                double kl = 0;
+                for (int j = 0; j < k; j++) {
+                    double logP = teacher[to + j] / temperature - tLse;
+                    double logQ = student[so + j] / temperature - sLse;
+                    double p = Math.exp(logP);
+                    kl += p * (logP - logQ);
+                    grad[so + j] += alpha * temperature * (Math.exp(logQ) - p);
+                }
+                l += alpha * temperature * temperature * kl;
+            }
+            loss[r] = l;
+        }
+    }
 }

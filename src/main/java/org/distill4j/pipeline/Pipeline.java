@@ -80,6 +80,7 @@ public final class Pipeline {
 
                 LOG.info("run directory {}", rd.path());
                 LOG.info("backend {}, oneDNN helpers {}", backend.get("name"), OneDnn.enabled() ? "on" : "off");
+                org.distill4j.model.Backend.speedWarnings().forEach(w -> LOG.warn("speed: {}", w));
                 StageContext ctx = new StageContext(config, rd, train, validation, test, models);
                 for (ModelSlot slot : models.keySet()) {
                     LOG.info("\n{}", ModelSummary.of(models.get(slot), input).table(slot.yaml() + " (" + ctx.describe(slot) + ")"));
@@ -189,18 +190,7 @@ public final class Pipeline {
     }
 
     static Map<String, Object> backend() {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("name", Nd4j.getBackend().getClass().getSimpleName());
-        b.put("onednn_helpers", OneDnn.enabled());
-        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        Map<String, Object> envMap = new java.util.TreeMap<>();
-        for (String k : env.stringPropertyNames()) {
-            envMap.put(k, env.getProperty(k));
-        }
-        env.forEach((k, v) -> envMap.putIfAbsent(String.valueOf(k), String.valueOf(v)));
-        b.put("environment", envMap);
-        b.put("OMP_NUM_THREADS", System.getenv("OMP_NUM_THREADS"));
-        return b;
+        return org.distill4j.model.Backend.describe();
     }
 
     static Map<String, Object> seeds(RunConfig config) {

@@ -28,7 +28,7 @@ public final class Trainer {
     private static final Logger LOG = LogManager.getLogger(Trainer.class);
     /** Train accuracy is measured on this many examples of the training split (a fixed subset, inference mode). */
     public static final int TRAIN_ACC_EXAMPLES = 5000;
-    private static final int EVAL_BATCH = 1000;
+    private static final int EVAL_BATCH = Evaluator.DEFAULT_BATCH;
 
     private Trainer() {
     }

@@ -40,6 +40,8 @@ public final class Provenance {
         Map<String, Object> code = new LinkedHashMap<>();
         code.put("distill4j_version", b.getProperty("version", "unknown"));
         code.put("dl4j_version", b.getProperty("dl4j.version", "unknown"));
+        code.put("nd4j_backend", b.getProperty("nd4j.backend", "unknown"));
+        code.put("nd4j_native_build", b.getProperty("nd4j.native.classifier", "unknown"));
         code.put("git_commit", git(home, "rev-parse", "HEAD"));
         String status = git(home, "status", "--porcelain", "--untracked-files=no");
         code.put("git_dirty", status == null ? null : !status.isBlank());

@@ -127,6 +127,23 @@ class DataTest {
         assertEquals("dataset.name: unknown dataset 'cifar10'; known: fashion-mnist, fashion-mnist-sample", e.getMessage());
     }
 
+    @Test
+    void teacherAndOneHotGathersRowsInBatchOrder() {
+        ImageDataset d = tiny(4); // labels 0, 1, 2, 0; 3 classes
+        Batches b = new Batches(d, null);
+        float[] table = {
+            0.0f, 0.1f, 0.2f,
+            1.0f, 1.1f, 1.2f,
+            2.0f, 2.1f, 2.2f,
+            3.0f, 3.1f, 3.2f};
+        int[] order = {3, 1, 0, 2};
+        INDArray l = b.teacherAndOneHot(table, order, 1, 3); // examples 1 then 0
+        assertArrayEquals(new long[] {2, 6}, l.shape());
+        assertArrayEquals(new float[] {1.0f, 1.1f, 1.2f, 0, 1, 0}, l.getRow(0).toFloatVector());
+        assertArrayEquals(new float[] {0.0f, 0.1f, 0.2f, 1, 0, 0}, l.getRow(1).toFloatVector());
+        assertThrows(IllegalArgumentException.class, () -> b.teacherAndOneHot(new float[7], order, 0, 1));
+    }
+
     static ImageDataset tiny(int n) {
         byte[] px = new byte[n * 4];
         int[] y = new int[n];

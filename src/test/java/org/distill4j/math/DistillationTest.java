@@ -137,4 +137,42 @@ class DistillationTest {
         // a quarter of the way: (1 + cos(pi/4)) / 2
         assertEquals(0.1 * (1 + Math.sqrt(0.5)) / 2, CosineSchedule.value(0.1, 0.0, 25, 100), 1e-15);
     }
+    @Test
+    void heapKernelAgreesWithTheNd4jFormulas() {
+        java.util.Random rnd = new java.util.Random(3);
+        int n = 7;
+        int k = 5;
+        for (double[] ta : new double[][] {{4, 0.9}, {1, 0.0}, {2.5, 1.0}, {8, 0.3}}) {
+            double scale = ta[0] == 8 ? 300 : 3; // large logits at T=8 exercise the log-sum-exp
+            double[] t = new double[n * k];
+            double[] y = new double[n * k];
+            double[] s = new double[n * k];
+            for (int i = 0; i < n * k; i++) {
+                t[i] = scale * rnd.nextGaussian();
+                s[i] = scale * rnd.nextGaussian();
+            }
+            for (int r = 0; r < n; r++) {
+                y[r * k + rnd.nextInt(k)] = 1;
+            }
+            // labels laid out as [t | y] rows, the way DistillationLoss receives them
+            double[] ty = new double[n * 2 * k];
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(t, r * k, ty, r * 2 * k, k);
+                System.arraycopy(y, r * k, ty, r * 2 * k + k, k);
+            }
+            double[] loss = new double[n];
+            double[] grad = new double[n * k];
+            Distillation.rows(ty, 0, ty, k, 2 * k, s, n, k, ta[0], ta[1], loss, grad);
+            INDArray tm = Nd4j.createFromArray(t).reshape(n, k);
+            INDArray ym = Nd4j.createFromArray(y).reshape(n, k);
+            INDArray sm = Nd4j.createFromArray(s).reshape(n, k);
+            double[] refLoss = Distillation.loss(tm, ym, sm, ta[0], ta[1]).reshape(n).toDoubleVector();
+            double[] refGrad = Distillation.gradient(tm, ym, sm, ta[0], ta[1]).reshape(n * k).toDoubleVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(refLoss[i], loss[i], 1e-9 * Math.max(1, Math.abs(refLoss[i])), "loss row " + i + " at T,alpha=" + ta[0] + "," + ta[1]);
+                assertTrue(Double.isFinite(loss[i]));
+            }
+            assertArrayEquals(refGrad, grad, 1e-9);
+        }
+    }
 }

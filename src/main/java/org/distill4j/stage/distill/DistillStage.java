@@ -1,6 +1,5 @@
 package org.distill4j.stage.distill;
 
-import java.util.Arrays;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -52,13 +51,14 @@ public final class DistillStage implements Stage {
             INDArray cached = teacherLogits(teacher, train);
             LOG.info("{}: teacher logits cached ({} x {}, computed once in {} s) because {}", config.name(), cached.size(0), cached.size(1),
                     String.format("%.1f", (System.nanoTime() - t0) / 1e9), decision.getValue());
-            labels = (order, from, to, features) -> Nd4j.hstack(cached.getRows(Arrays.copyOfRange(order, from, to)), train.oneHot(order, from, to));
+            float[] table = cached.data().asFloat();
+            labels = (order, from, to, features) -> train.teacherAndOneHot(table, order, from, to);
         } else {
             LOG.info("{}: teacher runs on every batch (inference mode) because {}", config.name(), decision.getValue());
             labels = (order, from, to, features) -> Nd4j.hstack(teacher.output(features), train.oneHot(order, from, to));
         }
         LOG.info("{}: T = {}, alpha = {}; teacher test accuracy {}", config.name(), config.temperature(), config.alpha(),
-                String.format("%.4f", Evaluator.accuracy(teacher, ctx.test(), 1000, Integer.MAX_VALUE)));
+                String.format("%.4f", Evaluator.accuracy(teacher, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE)));
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), ModelSlot.STUDENT, student, config.training(),
                 new DistillationLoss(config.temperature(), config.alpha()), labels);
         ctx.put(ModelSlot.STUDENT, r.net(), config.name());
@@ -74,8 +74,8 @@ public final class DistillStage implements Stage {
         int[] order = train.inOrder();
         INDArray out = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, train.data().numClasses());
         try (org.distill4j.run.Progress pb = org.distill4j.run.Progress.steps("teacher logits", n, "examples")) {
-            for (int from = 0; from < n; from += 1000) {
-                int to = Math.min(n, from + 1000);
+            for (int from = 0; from < n; from += Evaluator.DEFAULT_BATCH) {
+                int to = Math.min(n, from + Evaluator.DEFAULT_BATCH);
                 out.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, to), org.nd4j.linalg.indexing.NDArrayIndex.all())
                         .assign(teacher.output(train.features(order, from, to, null)));
                 pb.step(to - from);
