@@ -1,0 +1,107 @@
+package org.distill4j.math;
+
+/**
+ * Uniform fake quantization (Jacob et al. 2018, "Quantization and Training of Neural Networks for Efficient
+ * Integer-Arithmetic-Only Inference").
+ * <ul>
+ * <li>Weights: symmetric, narrow range, per output channel: {@code scale = max|w| / (2^(b−1) − 1)},
+ * {@code q = clamp(round(w / scale), −(2^(b−1) − 1), 2^(b−1) − 1)}, {@code ŵ = q · scale}.</li>
+ * <li>Activations: asymmetric per tensor over a range [lo, hi] widened to contain 0:
+ * {@code scale = (hi − lo) / (2^b − 1)}, {@code z = round(−lo / scale)}, {@code q = clamp(round(x / scale) + z, 0, 2^b − 1)},
+ * {@code x̂ = (q − z) · scale}.</li>
+ * <li>Gradients: straight-through; for activations zero outside the representable range (clipped STE).</li>
+ * </ul>
+ * Rounding is half away from zero ({@link Math#round} on |x|), the same in training, export and integer evaluation.
+ */
+public final class Quantizer {
+    private Quantizer() {
+    }
+
+    public static void checkBits(int bits) {
+        if (bits < 2 || bits > 8) {
+            throw new IllegalArgumentException("bits must be 2..8, got " + bits);
+        }
+    }
+
+    /** Largest symmetric weight code: 2^(b−1) − 1 (127 for 8 bits, 1 for 2 bits). */
+    public static int maxSymmetric(int bits) {
+        checkBits(bits);
+        return (1 << (bits - 1)) - 1;
+    }
+
+    static long roundHalfAway(double x) {
+        return x >= 0 ? (long) Math.floor(x + 0.5) : -(long) Math.floor(-x + 0.5);
+    }
+
+    /** The symmetric scale for a channel whose largest magnitude is {@code maxAbs}; 1 for an all-zero channel. */
+    public static double symmetricScale(double maxAbs, int bits) {
+        return maxAbs > 0 ? maxAbs / maxSymmetric(bits) : 1.0;
+    }
+
+    /** The integer code of {@code w} at {@code scale}. */
+    public static int symmetricCode(double w, double scale, int bits) {
+        int qmax = maxSymmetric(bits);
+        long q = roundHalfAway(w / scale);
+        return (int) Math.max(-qmax, Math.min(qmax, q));
+    }
+
+    /**
+     * Per-channel symmetric fake quantization of a row-major [channels, perChannel] weight block, in place;
+     * returns the per-channel scales.
+     */
+    public static double[] fakeQuantizeSymmetric(float[] w, int channels, int bits) {
+        if (channels < 1 || w.length % channels != 0) {
+            throw new IllegalArgumentException(w.length + " weights do not split into " + channels + " channels");
+        }
+        int per = w.length / channels;
+        double[] scales = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            double max = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                max = Math.max(max, Math.abs(w[i]));
+            }
+            scales[c] = symmetricScale(max, bits);
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                w[i] = (float) (symmetricCode(w[i], scales[c], bits) * scales[c]);
+            }
+        }
+        return scales;
+    }
+
+    /** Asymmetric activation quantization parameters for a range; the range is widened to contain 0. */
+    public record Affine(double scale, int zeroPoint, int bits) {
+        public static Affine of(double lo, double hi, int bits) {
+            checkBits(bits);
+            lo = Math.min(lo, 0.0);
+            hi = Math.max(hi, 0.0);
+            int levels = (1 << bits) - 1;
+            double scale = hi > lo ? (hi - lo) / levels : 1.0;
+            int zp = (int) Math.max(0, Math.min(levels, roundHalfAway(-lo / scale)));
+            return new Affine(scale, zp, bits);
+        }
+
+        public int code(double x) {
+            int levels = (1 << bits) - 1;
+            long q = roundHalfAway(x / scale) + zeroPoint;
+            return (int) Math.max(0, Math.min(levels, q));
+        }
+
+        public double value(int code) {
+            return (code - zeroPoint) * scale;
+        }
+
+        public double fakeQuantize(double x) {
+            return value(code(x));
+        }
+
+        /** Clipped straight-through estimator: 1 where x is inside the representable range, else 0. */
+        public double steGradient(double x) {
+            return x >= value(0) && x <= value((1 << bits) - 1) ? 1.0 : 0.0;
+        }
+    }
+
+    /** Exponential moving average of a range bound: {@code decay · old + (1 − decay) · observed} (the first observation is taken as is). */
+    public static double ema(double old, double observed, double decay, boolean first) {
+        return first ? observed : decay * old + (1 - decay) * observed;
+    }
+}
