@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Pruning schedule, magnitude masks, fake quantization and Huffman coding against hand-computed values. */
+/** Pruning schedule, magnitude masks, fake quantization, Huffman coding, bit packing and sparse indices against hand-computed values. */
 class CompressionMathTest {
     @Test
     void zhuGuptaScheduleByHand() {
@@ -139,5 +139,60 @@ class CompressionMathTest {
         assertArrayEquals(new int[] {0, 1, 0}, one);
         assertArrayEquals(new int[] {1, 1, 1}, Huffman.decode(Huffman.encode(new int[] {1, 1, 1}, one), one, 3));
         assertThrows(IllegalArgumentException.class, () -> Huffman.encode(new int[] {0}, one));
+    }
+    @Test
+    void bitPackingByHandAndRoundTrip() {
+        // 3-bit signed: -4..3; 1 -> 001, -1 -> 111, 3 -> 011, -4 -> 100 => 00111101 1100(0000)
+        byte[] b = BitPacking.pack(new int[] {1, -1, 3, -4}, 3, true);
+        assertArrayEquals(new byte[] {(byte) 0b00111101, (byte) 0b11000000}, b);
+        assertArrayEquals(new int[] {1, -1, 3, -4}, BitPacking.unpack(b, 3, 4, true));
+        assertThrows(IllegalArgumentException.class, () -> BitPacking.pack(new int[] {4}, 3, true));
+        assertThrows(IllegalArgumentException.class, () -> BitPacking.pack(new int[] {-1}, 3, false));
+        assertThrows(IllegalArgumentException.class, () -> BitPacking.unpack(new byte[1], 3, 4, true));
+        Random r = new Random(2);
+        for (int bits = 1; bits <= 16; bits++) {
+            int[] v = new int[97];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextInt(1 << bits);
+            }
+            byte[] packed = BitPacking.pack(v, bits, false);
+            assertEquals((97 * bits + 7) / 8, packed.length, "no padding beyond the last byte");
+            assertArrayEquals(v, BitPacking.unpack(packed, bits, 97, false));
+        }
+    }
+
+    @Test
+    void relativeIndicesWithFillerZeros() {
+        float[] dense = new float[20];
+        dense[1] = 1f;
+        dense[2] = 2f;
+        dense[12] = 3f;
+        dense[19] = 4f;
+        // 2-bit gaps (max 3): 1 -> gap 1; 2 -> gap 0; 12 -> gap 9 = filler at 6 (gap 3), filler at 10 (gap 3), then gap 1;
+        // 19 -> gap 6 = filler at 16 (gap 3), then gap 2
+        SparseIndex.Entries e = SparseIndex.encode(dense, 2);
+        assertArrayEquals(new int[] {1, 0, 3, 3, 1, 3, 2}, e.gaps());
+        assertArrayEquals(new int[] {1, 2, 6, 10, 12, 16, 19}, e.positions());
+        float[] values = new float[e.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = dense[e.positions()[i]];
+        }
+        assertArrayEquals(dense, SparseIndex.decode(e.gaps(), values, 20));
+        assertThrows(IllegalArgumentException.class, () -> SparseIndex.positions(new int[] {19, 0}, 20));
+        // property: random sparse tensors round-trip at every index width
+        Random r = new Random(5);
+        for (int bits = 1; bits <= 8; bits++) {
+            float[] d = new float[500];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = r.nextDouble() < 0.08 ? (float) r.nextGaussian() : 0f;
+            }
+            SparseIndex.Entries en = SparseIndex.encode(d, bits);
+            float[] v = new float[en.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = d[en.positions()[i]];
+                assertTrue(en.gaps()[i] < (1 << bits));
+            }
+            assertArrayEquals(d, SparseIndex.decode(en.gaps(), v, d.length));
+        }
     }
 }
