@@ -1,7 +1,6 @@
 package org.distill4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ import org.distill4j.model.Architectures;
 import org.distill4j.model.Backend;
 import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
-import org.distill4j.run.AtomicFiles;
+import org.distill4j.pipeline.Pipeline;
 import org.distill4j.run.Env;
 import org.distill4j.run.Json;
 import org.distill4j.run.Machine;
@@ -187,13 +186,12 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("loadavg_start", loadStart);
             doc.put("loadavg_end", Machine.loadavg());
             doc.put("peak_rss_bytes", peak);
-            doc.put("thread_environment", Machine.threadEnvironment());
             doc.put("backend", Backend.describe());
             doc.putAll(Provenance.collect(Env.home(), List.of()));
             if (peer != null) {
                 doc.put("peer_file", peer.toString());
             }
-            AtomicFiles.writeString(json, Json.pretty(doc));
+            Json.write(json, doc);
             out.println("-> " + json);
         }
         return DistillCli.EXIT_OK;
@@ -213,8 +211,7 @@ final class BenchCommand implements Callable<Integer> {
         if (mc == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "the config has no '" + slot + ":' section");
         }
-        return mc.load() != null ? Net.load(Path.of(mc.load()))
-                : Architectures.build(mc.arch(), slot + ".arch", input, classes, Seeds.derive(seed, slot + ".init"));
+        return Pipeline.model(slot, mc, input, classes, seed);
     }
 
     /** Distillation step time over its parts: cached against the student's plain step, per-batch against teacher inference plus it. */
@@ -260,12 +257,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         JsonNode last = null;
         try {
-            ObjectMapper om = new ObjectMapper();
             for (String line : Files.readAllLines(file)) {
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode n = om.readTree(line);
+                JsonNode n = Json.MAPPER.readTree(line);
                 if ("bench".equals(n.path("kind").asText())) {
                     last = n;
                 }

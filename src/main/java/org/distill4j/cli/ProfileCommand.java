@@ -14,7 +14,6 @@ import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
 import org.distill4j.run.Env;
 import org.distill4j.run.Json;
-import org.distill4j.run.Seeds;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,8 +64,7 @@ final class ProfileCommand implements Callable<Integer> {
         var splits = Datasets.load(config.dataset(), Env.home());
         Batches train = new Batches(splits.train(), null);
         var input = new Architectures.InputShape(1, splits.train().height(), splits.train().width());
-        Net net = mc.load() != null ? Net.load(java.nio.file.Path.of(mc.load()))
-                : Architectures.build(mc.arch(), model + ".arch", input, splits.train().numClasses(), Seeds.derive(config.seed(), model + ".init"));
+        Net net = org.distill4j.pipeline.Pipeline.model(model, mc, input, splits.train().numClasses(), config.seed());
         var out = spec.commandLine().getOut();
         out.println(ModelSummary.of(net, input).table(model + " (" + (mc.load() != null ? mc.load() : mc.arch().arch()) + ")"));
         Map<String, Object> m = new java.util.LinkedHashMap<>();

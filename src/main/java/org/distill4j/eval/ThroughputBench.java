@@ -29,13 +29,14 @@ public final class ThroughputBench {
 
     private final Batches data;
     private final int batch;
+    private final int[] order;
     private final List<INDArray> xs = new ArrayList<>();
     private final List<INDArray> ys = new ArrayList<>();
 
     public ThroughputBench(Batches data, int batch) {
         this.data = data;
         this.batch = batch;
-        int[] order = data.inOrder();
+        this.order = data.inOrder();
         int nb = Math.min(BATCHES, data.data().size() / batch);
         if (nb < 1) {
             throw new IllegalArgumentException("batch " + batch + " is larger than the training split (" + data.data().size() + ")");
@@ -90,12 +91,7 @@ public final class ThroughputBench {
             Net s = student.forTraining(new DistillationLoss(4.0, 0.9), new Adam(1e-3), List.of());
             if (cached) {
                 // as the distill stage does: logits in dataset order, each step gathers its rows next to the one-hot labels
-                int n = xs.size() * batch;
                 float[] table = Nd4j.vstack(xs.stream().map(teacher::output).toArray(INDArray[]::new)).data().asFloat();
-                int[] order = new int[n];
-                for (int i = 0; i < n; i++) {
-                    order[i] = i;
-                }
                 return k -> {
                     int b = k % xs.size();
                     s.fit(new DataSet(xs.get(b), data.teacherAndOneHot(table, order, b * batch, (b + 1) * batch)));
@@ -114,23 +110,17 @@ public final class ThroughputBench {
             step.accept(k);
         }
         double[] times = new double[repeats];
-        List<Double> list = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
             for (int k = 0; k < iters; k++) {
                 step.accept(warmup + r * iters + k);
             }
             times[r] = (System.nanoTime() - t0) / 1e9;
-            list.add(times[r]);
         }
         double med = Stats.median(times);
         double best = Stats.min(times);
         double worst = Stats.max(times);
         return new Result(row.name(), row.kind(), batch, 1e3 * med / iters, batch * iters / med, batch * iters / best,
-                100 * (worst - best) / med, list, org.distill4j.run.Machine.load1());
-    }
-
-    public Batches data() {
-        return data;
+                100 * (worst - best) / med, java.util.Arrays.stream(times).boxed().toList(), org.distill4j.run.Machine.load1());
     }
 }

@@ -23,15 +23,25 @@ public final class BitPacking {
             if (v < min || v > max) {
                 throw new IllegalArgumentException("value " + v + " does not fit in " + bits + (signed ? " signed" : " unsigned") + " bits");
             }
-            long u = v & ((1L << bits) - 1);
-            for (int b = bits - 1; b >= 0; b--) {
-                if (((u >>> b) & 1L) != 0) {
-                    out[(int) (pos >>> 3)] |= (byte) (0x80 >>> (pos & 7));
-                }
-                pos++;
-            }
+            pos = write(out, pos, v, bits);
         }
         return out;
+    }
+
+    /** Writes the low {@code bits} bits of {@code value} at bit {@code pos}, most significant first; returns the next position. */
+    static long write(byte[] out, long pos, long value, int bits) {
+        for (int b = bits - 1; b >= 0; b--) {
+            if (((value >>> b) & 1L) != 0) {
+                out[(int) (pos >>> 3)] |= (byte) (0x80 >>> (pos & 7));
+            }
+            pos++;
+        }
+        return pos;
+    }
+
+    /** The bit at position {@code pos} (0 is the most significant bit of the first byte). */
+    static int bit(byte[] data, long pos) {
+        return (data[(int) (pos >>> 3)] >>> (7 - (pos & 7))) & 1;
     }
 
     public static int[] unpack(byte[] data, int bits, int count, boolean signed) {
@@ -44,7 +54,7 @@ public final class BitPacking {
         for (int i = 0; i < count; i++) {
             long u = 0;
             for (int b = 0; b < bits; b++) {
-                u = (u << 1) | ((data[(int) (pos >>> 3)] >>> (7 - (pos & 7))) & 1);
+                u = (u << 1) | bit(data, pos);
                 pos++;
             }
             if (signed && bits < 64 && (u & (1L << (bits - 1))) != 0) {

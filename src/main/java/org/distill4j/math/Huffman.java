@@ -62,30 +62,26 @@ public final class Huffman {
 
     /** Canonical codes for the given lengths: shorter codes first, then by symbol; the code of symbol s is in its low lengths[s] bits. */
     public static long[] canonicalCodes(int[] lengths) {
+        long[] codes = new long[lengths.length];
+        long code = -1; // the first code becomes 0
+        int prevLen = 0;
+        for (int s : canonicalOrder(lengths)) {
+            int len = lengths[s];
+            code = (code + 1) << (len - prevLen);
+            codes[s] = code;
+            prevLen = len;
+        }
+        return codes;
+    }
+
+    /** The symbols that have a code, in canonical order: by code length, then by symbol. */
+    private static int[] canonicalOrder(int[] lengths) {
         Integer[] order = new Integer[lengths.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> lengths[a] != lengths[b] ? Integer.compare(lengths[a], lengths[b]) : Integer.compare(a, b));
-        long[] codes = new long[lengths.length];
-        long code = 0;
-        int prevLen = 0;
-        boolean first = true;
-        for (int s : order) {
-            int len = lengths[s];
-            if (len == 0) {
-                continue;
-            }
-            if (first) {
-                code = 0;
-                first = false;
-            } else {
-                code = (code + 1) << (len - prevLen);
-            }
-            codes[s] = code;
-            prevLen = len;
-        }
-        return codes;
+        return Arrays.stream(order).mapToInt(Integer::intValue).filter(s -> lengths[s] > 0).toArray();
     }
 
     /** Encoded bits, most significant bit of each code first; {@code bits} is how many of them are used. */
@@ -107,12 +103,7 @@ public final class Huffman {
         byte[] out = new byte[(int) ((total + 7) / 8)];
         long pos = 0;
         for (int s : symbols) {
-            for (int b = lengths[s] - 1; b >= 0; b--) {
-                if (((codes[s] >>> b) & 1L) != 0) {
-                    out[(int) (pos >>> 3)] |= (byte) (0x80 >>> (pos & 7));
-                }
-                pos++;
-            }
+            pos = BitPacking.write(out, pos, codes[s], lengths[s]);
         }
         return new Encoded(out, total);
     }
@@ -122,12 +113,7 @@ public final class Huffman {
         long[] codes = canonicalCodes(lengths);
         // canonical decoding: per length, the first code and the symbols in canonical order
         int maxLen = Arrays.stream(lengths).max().orElse(0);
-        Integer[] order = new Integer[lengths.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> lengths[a] != lengths[b] ? Integer.compare(lengths[a], lengths[b]) : Integer.compare(a, b));
-        int[] sorted = Arrays.stream(order).mapToInt(Integer::intValue).filter(s -> lengths[s] > 0).toArray();
+        int[] sorted = canonicalOrder(lengths);
         long[] firstCode = new long[maxLen + 1];
         int[] firstIndex = new int[maxLen + 1];
         int[] countOf = new int[maxLen + 1];
@@ -146,9 +132,8 @@ public final class Huffman {
                 if (pos >= e.bits()) {
                     throw new IllegalArgumentException("encoded data ends after " + k + " of " + count + " symbols");
                 }
-                int bit = (e.data()[(int) (pos >>> 3)] >>> (7 - (pos & 7))) & 1;
+                code = (code << 1) | BitPacking.bit(e.data(), pos);
                 pos++;
-                code = (code << 1) | bit;
                 len++;
                 if (len > maxLen) {
                     throw new IllegalArgumentException("invalid code at bit " + pos);

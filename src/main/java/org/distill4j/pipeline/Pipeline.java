@@ -51,7 +51,7 @@ public final class Pipeline {
         Batches train = new Batches(tv[0], config.dataset().augment());
         Batches validation = new Batches(tv[1], null);
         Batches test = new Batches(splits.test(), null);
-        Map<String, Object> backend = backend();
+        Map<String, Object> backend = org.distill4j.model.Backend.describe();
         Architectures.InputShape input = new Architectures.InputShape(train.data().channels(), train.data().height(), train.data().width());
         Map<ModelSlot, Net> models = buildModels(config, input, train.data().numClasses());
 
@@ -140,22 +140,30 @@ public final class Pipeline {
         for (ModelSlot slot : used) {
             String section = slot == ModelSlot.TEACHER ? "teacher" : "student";
             ModelConfig spec = slot == ModelSlot.TEACHER ? config.teacher() : config.student();
-            if (spec.load() != null) {
-                models.put(slot, Net.load(Path.of(spec.load())));
-                continue;
-            }
-            try {
-                models.put(slot, Architectures.build(spec.arch(), section + ".arch", input, numClasses,
-                        org.distill4j.run.Seeds.derive(config.seed(), section + ".init")));
-            } catch (org.distill4j.config.ConfigException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-                throw new org.distill4j.config.ConfigException(section + ".arch", "this network cannot be built for "
-                        + input.channels() + "x" + input.height() + "x" + input.width() + " inputs: " + msg);
-            }
+            models.put(slot, model(section, spec, input, numClasses, config.seed()));
         }
         return models;
+    }
+
+    /**
+     * The network a config's {@code teacher:} or {@code student:} section names: loaded from its zip, or built
+     * from its {@code arch} with the section's derived init seed. A network that cannot be built for the
+     * input is a config error naming {@code <section>.arch}.
+     */
+    public static Net model(String section, ModelConfig spec, Architectures.InputShape input, int numClasses, long seed) {
+        if (spec.load() != null) {
+            return Net.load(Path.of(spec.load()));
+        }
+        try {
+            return Architectures.build(spec.arch(), section + ".arch", input, numClasses,
+                    org.distill4j.run.Seeds.derive(seed, section + ".init"));
+        } catch (org.distill4j.config.ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new org.distill4j.config.ConfigException(section + ".arch", "this network cannot be built for "
+                    + input.channels() + "x" + input.height() + "x" + input.width() + " inputs: " + msg);
+        }
     }
 
     static Map<String, Object> summary(RunConfig config, RunDirectory rd, StageContext ctx, double wall) {
@@ -187,10 +195,6 @@ public final class Pipeline {
             sb.append(String.format("distillation gain %+.4f", (Double) summary.get("distillation_gain")));
         }
         return sb.toString().trim();
-    }
-
-    static Map<String, Object> backend() {
-        return org.distill4j.model.Backend.describe();
     }
 
     static Map<String, Object> seeds(RunConfig config) {

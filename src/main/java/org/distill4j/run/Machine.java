@@ -3,8 +3,6 @@ package org.distill4j.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What a benchmark records about the process and the machine it ran on (Linux {@code /proc}; null elsewhere). */
 public final class Machine {
@@ -38,8 +36,13 @@ public final class Machine {
     }
 
     private static Long status(String key) {
+        return kiloBytesField(Path.of("/proc/self/status"), key);
+    }
+
+    /** A {@code key: <n> kB} line of a {@code /proc} file, in bytes; null when absent or unreadable. */
+    public static Long kiloBytesField(Path file, String key) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(file)) {
                 if (line.startsWith(key)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }
@@ -48,14 +51,5 @@ public final class Machine {
             // not Linux
         }
         return null;
-    }
-
-    /** Thread-related environment variables that change what the native code does. */
-    public static Map<String, String> threadEnvironment() {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String k : new String[] {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OMP_PROC_BIND", "OPENBLAS_NUM_THREADS", "DNNL_VERBOSE"}) {
-            m.put(k, System.getenv(k));
-        }
-        return m;
     }
 }

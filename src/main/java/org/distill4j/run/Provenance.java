@@ -103,16 +103,7 @@ public final class Provenance {
     }
 
     static Long totalMemory() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux
-        }
-        return null;
+        return Machine.kiloBytesField(Path.of("/proc/meminfo"), "MemTotal:");
     }
 
     static String hostname() {
