@@ -4,32 +4,49 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.distill4j.config.RunConfig;
+import org.distill4j.config.ConfigLoader;
 import org.distill4j.pipeline.Pipeline;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code distill train}: runs a config's stages end to end into a new run directory. */
+/** {@code distill train}: runs a config's stages end to end into a new run directory, or resumes an interrupted run. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Run a config end to end: train/load the teacher, train the baseline, distill, evaluate.",
-                "Writes experiments/<config-name>/<timestamp>-<hash>/ and prints its path."})
+        description = {"Run a config end to end: train/load the teacher, distill, prune, quantize, export, evaluate.",
+                "Writes experiments/<config-name>/<timestamp>-<hash>/ and prints its path.",
+                "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch)."})
 final class TrainCommand implements Callable<Integer> {
-    @Mixin
-    ConfigOptions options;
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Run config (YAML).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. stages.distill.temperature=8 or seed=7 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue this interrupted run (its own config; no --config or --set).")
+    Path resume;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        RunConfig config = options.load();
-        List<String> cmd = new ArrayList<>(List.of("distill", "train", "--config", options.config.toString()));
-        for (String o : options.overrides) {
+        if ((config == null) == (resume == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give either --config FILE or --resume RUN_DIR");
+        }
+        if (resume != null) {
+            if (!overrides.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues the run's own config; --set is not allowed with it");
+            }
+            Path dir = Pipeline.resume(resume, List.of("distill", "train", "--resume", resume.toString()));
+            spec.commandLine().getOut().println(dir);
+            return DistillCli.EXIT_OK;
+        }
+        List<String> cmd = new ArrayList<>(List.of("distill", "train", "--config", config.toString()));
+        for (String o : overrides) {
             cmd.add("--set");
             cmd.add(o);
         }
-        Path dir = Pipeline.run(config, options.overrides, cmd);
+        Path dir = Pipeline.run(ConfigLoader.load(config, overrides), overrides, cmd);
         spec.commandLine().getOut().println(dir);
         return DistillCli.EXIT_OK;
     }

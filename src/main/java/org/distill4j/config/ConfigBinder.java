@@ -23,6 +23,17 @@ public final class ConfigBinder {
                 o.integer("epochs", 1), o.integer("batch_size", 128), optimizer(o))));
         STAGES.put(EvaluateStageConfig.TYPE, o -> o.build(() -> new EvaluateStageConfig(o.str("name", null),
                 slots(o, "models"), o.integer("batch_size", 128))));
+        STAGES.put(PruneStageConfig.TYPE, o -> o.build(() -> new PruneStageConfig(o.str("name", null),
+                o.enumValue("model", ModelSlot.class, null), o.dbl("sparsity", null) == null ? missing(o, "sparsity") : o.dbl("sparsity", null),
+                perKindDouble(o.obj("sparsity_by_kind")), o.dbl("initial_sparsity", 0.0),
+                o.enumValue("scope", PruneStageConfig.Scope.class, null), o.strList("skip", null),
+                o.integer("begin", 0), o.integer("end", null), o.integer("frequency", 50), finetune(o))));
+        STAGES.put(QuantizeStageConfig.TYPE, o -> o.build(() -> new QuantizeStageConfig(o.str("name", null),
+                o.enumValue("model", ModelSlot.class, null), o.integer("bits", 8), perKindInt(o.obj("bits_by_kind")),
+                o.integer("activation_bits", 8), o.dbl("ema_decay", 0.99), o.integer("freeze_after", null),
+                o.strList("skip", null), finetune(o))));
+        STAGES.put(ExportStageConfig.TYPE, o -> o.build(() -> new ExportStageConfig(o.str("name", null),
+                o.enumValue("model", ModelSlot.class, null), o.bool("huffman", true))));
 
         ARCHS.put(MlpSpec.ARCH, o -> o.build(() -> new MlpSpec(o.intList("hidden", null),
                 o.enumValue("activation", Activation.class, null), o.dbl("dropout", 0.0))));
@@ -96,6 +107,24 @@ public final class ConfigBinder {
                 o.integer("filters", null), o.integer("kernel", null), o.integer("stride", null),
                 o.enumValue("padding", LayerSpec.Padding.class, null), o.enumValue("activation", Activation.class, null),
                 o.enumValue("pool", LayerSpec.PoolKind.class, null), o.dbl("rate", null)));
+    }
+
+    private static double missing(Obj o, String key) {
+        throw new ConfigException(o.at(key), "missing");
+    }
+
+    /** The fine-tuning keys a compression stage shares: budget, optimizer, and distillation when a teacher exists. */
+    private static FinetuneConfig finetune(Obj o) {
+        return new FinetuneConfig(o.integer("epochs", 1), o.integer("batch_size", 128), optimizer(o), o.bool("distill", true),
+                o.dbl("temperature", 4.0), o.dbl("alpha", 0.9));
+    }
+
+    private static PerKind<Double> perKindDouble(Obj o) {
+        return o.build(() -> new PerKind<>(o.dbl("conv", null), o.dbl("dense", null), o.dbl("output", null)));
+    }
+
+    private static PerKind<Integer> perKindInt(Obj o) {
+        return o.build(() -> new PerKind<>(o.integer("conv", null), o.integer("dense", null), o.integer("output", null)));
     }
 
     private static OptimizerConfig optimizer(Obj stage) {

@@ -75,6 +75,11 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
                     throw new ConfigException(at, "distill needs a 'student:' section");
                 }
                 ready.add(ModelSlot.STUDENT);
+            } else if (s instanceof PruneStageConfig || s instanceof QuantizeStageConfig || s instanceof ExportStageConfig) {
+                ModelSlot m = s instanceof PruneStageConfig p ? p.model() : s instanceof QuantizeStageConfig q ? q.model() : ((ExportStageConfig) s).model();
+                if (!ready.contains(m)) {
+                    throw new ConfigException(at + ".model", s.type() + " works on the " + m.yaml() + ", which no earlier stage trains or loads");
+                }
             } else if (s instanceof EvaluateStageConfig e) {
                 if (e.models().isEmpty()) {
                     List<ModelSlot> all = new java.util.ArrayList<>();

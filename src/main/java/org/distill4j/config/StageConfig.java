@@ -3,7 +3,8 @@ package org.distill4j.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** One entry of {@code stages:}. Each implementation is one stage type; {@link #type()} is its YAML name. */
-public sealed interface StageConfig permits TrainStageConfig, DistillStageConfig, EvaluateStageConfig {
+public sealed interface StageConfig permits TrainStageConfig, DistillStageConfig, EvaluateStageConfig, PruneStageConfig,
+        QuantizeStageConfig, ExportStageConfig {
     @JsonProperty("type")
     String type();
 

@@ -68,6 +68,48 @@ public final class Quantizer {
         return scales;
     }
 
+    /**
+     * Integer codes and float32 scales of a row-major [channels, perChannel] weight block: what an exported model
+     * stores. {@link #values()} is the dequantized block, {@code code · scale} in float32 arithmetic — the one
+     * definition of a quantized weight, used by training, evaluation and the export reader alike.
+     */
+    public record Channels(int[] codes, float[] scales, int bits) {
+        public float[] values() {
+            int per = codes.length / scales.length;
+            float[] out = new float[codes.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dequantize(codes[i], scales[i / per]);
+            }
+            return out;
+        }
+    }
+
+    /** A dequantized weight: {@code code · scale} in float32. */
+    public static float dequantize(int code, float scale) {
+        return code * scale;
+    }
+
+    /** Per-channel symmetric quantization of a row-major [channels, perChannel] block into codes and float32 scales. */
+    public static Channels quantizeSymmetric(float[] w, int channels, int bits) {
+        if (channels < 1 || w.length % channels != 0) {
+            throw new IllegalArgumentException(w.length + " weights do not split into " + channels + " channels");
+        }
+        int per = w.length / channels;
+        int[] codes = new int[w.length];
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double max = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                max = Math.max(max, Math.abs(w[i]));
+            }
+            scales[c] = (float) symmetricScale(max, bits);
+            for (int i = c * per; i < (c + 1) * per; i++) {
+                codes[i] = symmetricCode(w[i], scales[c], bits);
+            }
+        }
+        return new Channels(codes, scales, bits);
+    }
+
     /** Asymmetric activation quantization parameters for a range; the range is widened to contain 0. */
     public record Affine(double scale, int zeroPoint, int bits) {
         public static Affine of(double lo, double hi, int bits) {

@@ -96,7 +96,7 @@ public final class Architectures {
     }
 
     private static OutputLayer output(int numClasses, double dropout) {
-        OutputLayer.Builder b = new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nOut(numClasses)
+        OutputLayer.Builder b = new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).name("output").nOut(numClasses)
                 .activation(org.nd4j.linalg.activations.Activation.IDENTITY);
         if (dropout > 0) {
             b.dropOut(1.0 - dropout);
@@ -115,7 +115,7 @@ public final class Architectures {
         NeuralNetConfiguration.ListBuilder list = base(seed).list();
         List<Integer> hidden = s.hidden();
         for (int i = 0; i < hidden.size(); i++) {
-            DenseLayer.Builder b = new DenseLayer.Builder().nOut(hidden.get(i)).activation(dl4j(s.activation()));
+            DenseLayer.Builder b = new DenseLayer.Builder().name("dense" + (i + 1)).nOut(hidden.get(i)).activation(dl4j(s.activation()));
             if (i > 0 && s.dropout() > 0) {
                 b.dropOut(1.0 - s.dropout());
             }
@@ -128,12 +128,12 @@ public final class Architectures {
     static Net lenet5(LeNet5Spec s, InputShape in, int k, long seed) {
         org.nd4j.linalg.activations.Activation act = dl4j(s.activation());
         NeuralNetConfiguration.ListBuilder list = base(seed).list()
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(6).convolutionMode(ConvolutionMode.Same).activation(act).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(5, 5).nOut(16).convolutionMode(ConvolutionMode.Truncate).activation(act).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-                .layer(new DenseLayer.Builder().nOut(120).activation(act).build())
-                .layer(new DenseLayer.Builder().nOut(84).activation(act).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(6).convolutionMode(ConvolutionMode.Same).activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(16).convolutionMode(ConvolutionMode.Truncate).activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().name("dense1").nOut(120).activation(act).build())
+                .layer(new DenseLayer.Builder().name("dense2").nOut(84).activation(act).build())
                 .layer(output(k, 0));
         return mln(list, in);
     }

@@ -148,6 +148,67 @@ public final class Net {
         return new Net(copy);
     }
 
+    /** The activation function of every layer that has one, by layer name (the live objects, not copies). */
+    public java.util.Map<String, org.nd4j.linalg.activations.IActivation> activations() {
+        java.util.Map<String, org.nd4j.linalg.activations.IActivation> out = new java.util.LinkedHashMap<>();
+        java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> collect = (n, a) -> {
+            out.put(n, a);
+            return a;
+        };
+        if (model instanceof MultiLayerNetwork m) {
+            List<NeuralNetConfiguration> confs = m.getLayerWiseConfigurations().getConfs();
+            for (int i = 0; i < confs.size(); i++) {
+                Layer l = confs.get(i).getLayer();
+                mapActivation(l, l.getLayerName() == null ? "layer" + i : l.getLayerName(), collect);
+            }
+        } else {
+            ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
+            for (String name : conf.getTopologicalOrderStr()) {
+                if (conf.getVertices().get(name) instanceof LayerVertex lv) {
+                    mapActivation(lv.getLayerConf().getLayer(), name, collect);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A new network with the same parameters in which every layer's activation function {@code a} is replaced by
+     * {@code f.apply(layerName, a)} (return {@code a} to keep it). Optimizer state is not carried over.
+     */
+    public Net mapActivations(java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> f) {
+        if (model instanceof MultiLayerNetwork m) {
+            MultiLayerConfiguration conf = m.getLayerWiseConfigurations().clone();
+            List<NeuralNetConfiguration> confs = conf.getConfs();
+            for (int i = 0; i < confs.size(); i++) {
+                Layer l = confs.get(i).getLayer();
+                mapActivation(l, l.getLayerName() == null ? "layer" + i : l.getLayerName(), f);
+            }
+            MultiLayerNetwork n = new MultiLayerNetwork(conf);
+            n.init(m.params().dup(), false);
+            return new Net(n);
+        }
+        ComputationGraph g = (ComputationGraph) model;
+        ComputationGraphConfiguration conf = g.getConfiguration().clone();
+        for (java.util.Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
+            if (e.getValue() instanceof LayerVertex lv) {
+                mapActivation(lv.getLayerConf().getLayer(), e.getKey(), f);
+            }
+        }
+        ComputationGraph n = new ComputationGraph(conf);
+        n.init(g.params().dup(), false);
+        return new Net(n);
+    }
+
+    private static void mapActivation(Layer l, String name,
+                                      java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> f) {
+        if (l instanceof BaseLayer b && b.getActivationFn() != null) {
+            b.setActivationFn(f.apply(name, b.getActivationFn()));
+        } else if (l instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a && a.getActivationFn() != null) {
+            a.setActivationFn(f.apply(name, a.getActivationFn()));
+        }
+    }
+
     private static void configure(Layer layer, ILossFunction loss, IUpdater updater, List<Regularization> weightDecay) {
         if (layer instanceof BaseLayer b) {
             b.setIUpdater(updater.clone());
@@ -165,10 +226,24 @@ public final class Net {
         ModelSerializer.writeModel(model, file.toFile(), false);
     }
 
-    /** Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer). */
+    /** Writes a training checkpoint: configuration (iteration and epoch counters included), weights and optimizer state. */
+    public void saveCheckpoint(Path file) throws IOException {
+        ModelSerializer.writeModel(model, file.toFile(), true);
+    }
+
+    /** Reads a checkpoint written by {@link #saveCheckpoint}, optimizer state included, as a network of the same kind as this one. */
+    public Net loadCheckpoint(Path file) throws IOException {
+        return new Net(isGraph() ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
+                : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true));
+    }
+
+    /** Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer), or a compact {@code .d4jc} file. */
     public static Net load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new DataException("model file not found: " + file);
+        }
+        if (CompactModel.isCompact(file)) {
+            return CompactModel.read(file);
         }
         OneDnn.configure();
         try {

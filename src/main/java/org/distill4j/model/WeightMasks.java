@@ -20,6 +20,11 @@ public final class WeightMasks {
         this.masks = masks;
     }
 
+    /** Masks given as arrays shaped like their parameters (1 keep, 0 pruned). */
+    public static WeightMasks of(Map<String, INDArray> masks) {
+        return new WeightMasks(new LinkedHashMap<>(masks));
+    }
+
     /** The weight parameters of {@code net}, in network order, keyed as in its parameter table. */
     public static List<String> weightKeys(Net net) {
         List<String> keys = new ArrayList<>();
@@ -88,6 +93,29 @@ public final class WeightMasks {
     /** The mask of one parameter (1 keep, 0 pruned), or null if it is not masked. */
     public INDArray mask(String key) {
         return masks.get(key);
+    }
+
+    /** Writes the masks (exact binary arrays) to {@code file}. */
+    public void write(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+            out.writeInt(masks.size());
+            for (Map.Entry<String, INDArray> e : masks.entrySet()) {
+                out.writeUTF(e.getKey());
+                Nd4j.write(e.getValue(), out);
+            }
+        }
+    }
+
+    /** Reads masks written by {@link #write}. */
+    public static WeightMasks read(java.nio.file.Path file) throws java.io.IOException {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+            int n = in.readInt();
+            Map<String, INDArray> m = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                m.put(in.readUTF(), Nd4j.read(in));
+            }
+            return new WeightMasks(m);
+        }
     }
 
     public Map<String, INDArray> all() {

@@ -1,5 +1,6 @@
 package org.distill4j.pipeline;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.distill4j.model.ModelSummary;
 import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
 import org.distill4j.run.Env;
+import org.distill4j.run.Json;
 import org.distill4j.run.Provenance;
 import org.distill4j.run.RunDirectory;
 import org.distill4j.run.RunLog;
@@ -39,12 +41,16 @@ public final class Pipeline {
     private Pipeline() {
     }
 
-    /** Runs {@code config}; returns the run directory. */
-    public static Path run(RunConfig config, List<String> overrides, List<String> commandLine) throws Exception {
+    /** Everything a run needs that is checked before its directory exists. */
+    private record Prepared(RunConfig config, List<Stage> stages, FashionMnist.Splits splits, Batches train, Batches validation,
+                            Batches test, Map<String, Object> backend, Architectures.InputShape input, Map<ModelSlot, Net> models) {
+    }
+
+    private static Prepared prepare(RunConfig config) {
         OneDnn.configure();
         List<Stage> stages = new ArrayList<>();
         for (int i = 0; i < config.stages().size(); i++) {
-            stages.add(Stages.create(config.stages().get(i), "stages[" + i + "].type"));
+            stages.add(Stages.create(config.stages().get(i), i));
         }
         FashionMnist.Splits splits = Datasets.load(config.dataset(), Env.home());
         ImageDataset[] tv = splits.train().split(config.dataset().validation(), org.distill4j.run.Seeds.derive(config.seed(), "split"));
@@ -54,65 +60,137 @@ public final class Pipeline {
         Map<String, Object> backend = org.distill4j.model.Backend.describe();
         Architectures.InputShape input = new Architectures.InputShape(train.data().channels(), train.data().height(), train.data().width());
         Map<ModelSlot, Net> models = buildModels(config, input, train.data().numClasses());
+        for (Stage s : stages) {
+            s.check(models);
+        }
+        return new Prepared(config, stages, splits, train, validation, test, backend, input, models);
+    }
 
+    /** Runs {@code config}; returns the run directory. */
+    public static Path run(RunConfig config, List<String> overrides, List<String> commandLine) throws Exception {
+        Prepared p = prepare(config);
         String resolved = ConfigWriter.toYaml(config);
         RunDirectory rd = RunDirectory.create(Path.of(config.output().dir()), config.name(), resolved);
         Map<String, Object> prov = new LinkedHashMap<>();
         prov.put("status", "running");
-        long t0 = System.nanoTime();
         try (RunLog log = RunLog.attach(rd.file("train.log"))) {
             try {
                 rd.writeString("config.resolved.yaml", resolved);
                 rd.writeString("overrides.txt", overrides.isEmpty() ? "" : String.join("\n", overrides) + "\n");
                 prov.putAll(Provenance.collect(Env.home(), commandLine));
-                prov.put("backend", backend);
+                prov.put("backend", p.backend());
                 prov.put("seeds", seeds(config));
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("name", config.dataset().name());
-                data.put("directory", splits.directory().toAbsolutePath().toString());
-                data.put("content_sha256", splits.train().checksums());
-                data.put("train_examples", train.data().size());
-                data.put("validation_examples", validation.data().size());
-                data.put("test_examples", test.data().size());
+                data.put("directory", p.splits().directory().toAbsolutePath().toString());
+                data.put("content_sha256", p.splits().train().checksums());
+                data.put("train_examples", p.train().data().size());
+                data.put("validation_examples", p.validation().data().size());
+                data.put("test_examples", p.test().data().size());
                 data.put("augmentation", config.dataset().augment());
                 prov.put("data", data);
                 rd.writeJson("provenance.json", prov);
-
-                LOG.info("run directory {}", rd.path());
-                LOG.info("backend {}, oneDNN helpers {}", backend.get("name"), OneDnn.enabled() ? "on" : "off");
-                org.distill4j.model.Backend.speedWarnings().forEach(w -> LOG.warn("speed: {}", w));
-                StageContext ctx = new StageContext(config, rd, train, validation, test, models);
-                for (ModelSlot slot : models.keySet()) {
-                    LOG.info("\n{}", ModelSummary.of(models.get(slot), input).table(slot.yaml() + " (" + ctx.describe(slot) + ")"));
-                }
-                for (int i = 0; i < stages.size(); i++) {
-                    StageConfig sc = config.stages().get(i);
-                    LOG.info("=== stage {}/{}: {} ({})", i + 1, stages.size(), sc.name(), sc.type());
-                    stages.get(i).run(ctx);
-                }
-                double wall = (System.nanoTime() - t0) / 1e9;
-                Map<String, Object> summary = summary(config, rd, ctx, wall);
-                rd.writeJson("summary.json", summary);
-                prov.put("status", "completed");
-                prov.put("end", Instant.now().toString());
-                prov.put("wall_s", wall);
-                rd.writeJson("provenance.json", prov);
-                LOG.info("summary: {}", headline(summary));
-                LOG.info("run directory {}", rd.path());
+                execute(p, rd, prov, null);
             } catch (Exception | Error e) {
-                LOG.error("run failed: " + e.getMessage(), e);
-                prov.put("status", "failed");
-                prov.put("error", String.valueOf(e.getMessage()));
-                prov.put("end", Instant.now().toString());
-                try {
-                    rd.writeJson("provenance.json", prov);
-                } catch (java.io.IOException io) {
-                    e.addSuppressed(io);
-                }
+                fail(rd, prov, e);
                 throw e;
             }
         }
         return rd.path();
+    }
+
+    /**
+     * Continues an interrupted run in its own directory: the stages it completed are not run again (their models
+     * and results are restored), and the stage it was in continues from its last checkpoint.
+     */
+    public static Path resume(Path dir, List<String> commandLine) throws Exception {
+        Path cfg = dir.resolve("config.resolved.yaml");
+        Path provFile = dir.resolve("provenance.json");
+        if (!Files.isRegularFile(cfg) || !Files.isRegularFile(provFile)) {
+            throw new org.distill4j.data.DataException(dir + " is not a run directory (no config.resolved.yaml and provenance.json)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> prov = Json.MAPPER.readValue(provFile.toFile(), LinkedHashMap.class);
+        if ("completed".equals(prov.get("status"))) {
+            throw new org.distill4j.data.DataException(dir + " has completed; nothing to resume");
+        }
+        RunConfig config = org.distill4j.config.ConfigLoader.parse(Files.readString(cfg), dir.getParent().getFileName().toString());
+        Prepared p = prepare(config);
+        RunDirectory rd = RunDirectory.open(dir);
+        try (RunLog log = RunLog.attach(rd.file("train.log"))) {
+            try {
+                @SuppressWarnings("unchecked")
+                List<Object> resumed = prov.get("resumed") instanceof List<?> l ? new ArrayList<>((List<Object>) l) : new ArrayList<>();
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("time", Instant.now().toString());
+                r.put("after_status", prov.get("status"));
+                r.put("command", String.join(" ", commandLine));
+                resumed.add(r);
+                prov.put("resumed", resumed);
+                prov.put("status", "running");
+                prov.remove("error");
+                prov.remove("end");
+                rd.writeJson("provenance.json", prov);
+                LOG.info("resuming {}", rd.path());
+                execute(p, rd, prov, RunState.read(rd));
+            } catch (Exception | Error e) {
+                fail(rd, prov, e);
+                throw e;
+            }
+        }
+        return rd.path();
+    }
+
+    private static void fail(RunDirectory rd, Map<String, Object> prov, Throwable e) {
+        LOG.error("run failed: " + e.getMessage(), e);
+        prov.put("status", "failed");
+        prov.put("error", String.valueOf(e.getMessage()));
+        prov.put("end", Instant.now().toString());
+        try {
+            rd.writeJson("provenance.json", prov);
+        } catch (java.io.IOException io) {
+            e.addSuppressed(io);
+        }
+    }
+
+    private static void execute(Prepared p, RunDirectory rd, Map<String, Object> prov, RunState resumed) throws Exception {
+        RunConfig config = p.config();
+        long t0 = System.nanoTime();
+        LOG.info("run directory {}", rd.path());
+        LOG.info("backend {}, oneDNN helpers {}", p.backend().get("name"), OneDnn.enabled() ? "on" : "off");
+        org.distill4j.model.Backend.speedWarnings().forEach(w -> LOG.warn("speed: {}", w));
+        StageContext ctx = new StageContext(config, rd, p.train(), p.validation(), p.test(), p.models());
+        double before = 0;
+        if (resumed != null) {
+            resumed.restore(rd, ctx);
+            before = resumed.wallSeconds();
+        } else {
+            for (ModelSlot slot : p.models().keySet()) {
+                LOG.info("\n{}", ModelSummary.of(p.models().get(slot), p.input()).table(slot.yaml() + " (" + ctx.describe(slot) + ")"));
+            }
+        }
+        List<String> completed = new ArrayList<>(resumed == null ? List.of() : resumed.completed());
+        for (int i = 0; i < p.stages().size(); i++) {
+            StageConfig sc = config.stages().get(i);
+            if (completed.contains(sc.name())) {
+                LOG.info("=== stage {}/{}: {} ({}) completed before the interruption", i + 1, p.stages().size(), sc.name(), sc.type());
+                continue;
+            }
+            LOG.info("=== stage {}/{}: {} ({})", i + 1, p.stages().size(), sc.name(), sc.type());
+            p.stages().get(i).run(ctx);
+            completed.add(sc.name());
+            RunState.save(rd, ctx, sc.name(), completed, before + (System.nanoTime() - t0) / 1e9);
+        }
+        double wall = before + (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> summary = summary(config, rd, ctx, wall);
+        rd.writeJson("summary.json", summary);
+        prov.put("status", "completed");
+        prov.put("end", Instant.now().toString());
+        prov.put("wall_s", wall);
+        rd.writeJson("provenance.json", prov);
+        Checkpoint.deleteTree(rd.file("checkpoints"));
+        LOG.info("summary: {}", headline(summary));
+        LOG.info("run directory {}", rd.path());
     }
 
     /**
@@ -134,6 +212,12 @@ public final class Pipeline {
             } else if (s instanceof org.distill4j.config.DistillStageConfig) {
                 used.add(ModelSlot.TEACHER);
                 used.add(ModelSlot.STUDENT);
+            } else if (s instanceof org.distill4j.config.PruneStageConfig p) {
+                used.add(p.model());
+            } else if (s instanceof org.distill4j.config.QuantizeStageConfig q) {
+                used.add(q.model());
+            } else if (s instanceof org.distill4j.config.ExportStageConfig e) {
+                used.add(e.model());
             }
         }
         Map<ModelSlot, Net> models = new java.util.EnumMap<>(ModelSlot.class);
@@ -177,7 +261,8 @@ public final class Pipeline {
         s.put("models", models);
         Map<ModelSlot, Map<String, Object>> r = ctx.results();
         if (r.containsKey(ModelSlot.STUDENT) && r.containsKey(ModelSlot.BASELINE)) {
-            s.put("distillation_gain", (double) r.get(ModelSlot.STUDENT).get("test_accuracy") - (double) r.get(ModelSlot.BASELINE).get("test_accuracy"));
+            s.put("distillation_gain", ((Number) r.get(ModelSlot.STUDENT).get("test_accuracy")).doubleValue()
+                    - ((Number) r.get(ModelSlot.BASELINE).get("test_accuracy")).doubleValue());
         }
         s.put("stages", ctx.stageTimes());
         s.put("wall_s", wall);
@@ -189,10 +274,11 @@ public final class Pipeline {
         Map<?, ?> models = (Map<?, ?>) summary.get("models");
         for (Map.Entry<?, ?> e : models.entrySet()) {
             Map<?, ?> m = (Map<?, ?>) e.getValue();
-            sb.append(String.format("%s %.4f (%,d params)  ", e.getKey(), (Double) m.get("test_accuracy"), (Long) m.get("params")));
+            sb.append(String.format("%s %.4f (%,d params)  ", e.getKey(), ((Number) m.get("test_accuracy")).doubleValue(),
+                    ((Number) m.get("params")).longValue()));
         }
         if (summary.containsKey("distillation_gain")) {
-            sb.append(String.format("distillation gain %+.4f", (Double) summary.get("distillation_gain")));
+            sb.append(String.format("distillation gain %+.4f", ((Number) summary.get("distillation_gain")).doubleValue()));
         }
         return sb.toString().trim();
     }
@@ -202,7 +288,8 @@ public final class Pipeline {
         s.put("master", config.seed());
         List<String> components = new ArrayList<>(List.of("split", "teacher.init", "student.init"));
         for (StageConfig st : config.stages()) {
-            if (st instanceof org.distill4j.config.TrainStageConfig || st instanceof org.distill4j.config.DistillStageConfig) {
+            if (st instanceof org.distill4j.config.TrainStageConfig || st instanceof org.distill4j.config.DistillStageConfig
+                    || st instanceof org.distill4j.config.PruneStageConfig || st instanceof org.distill4j.config.QuantizeStageConfig) {
                 components.addAll(Trainer.seedComponents(st.name()));
             }
         }

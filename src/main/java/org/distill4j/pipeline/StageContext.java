@@ -30,6 +30,8 @@ public final class StageContext {
     private final Map<ModelSlot, String> producedBy = new EnumMap<>(ModelSlot.class);
     private final Map<ModelSlot, Map<String, Object>> results = new EnumMap<>(ModelSlot.class);
     private final Map<String, Object> stageTimes = new LinkedHashMap<>();
+    private final Map<ModelSlot, org.distill4j.model.WeightMasks> masks = new EnumMap<>(ModelSlot.class);
+    private final Map<ModelSlot, Map<String, org.distill4j.math.Quantizer.Channels>> quantized = new EnumMap<>(ModelSlot.class);
 
     public StageContext(RunConfig config, RunDirectory runDir, Batches train, Batches validation, Batches test, Map<ModelSlot, Net> models) {
         this.config = config;
@@ -97,6 +99,37 @@ public final class StageContext {
     public void put(ModelSlot slot, Net net, String stageName) {
         models.put(slot, net);
         producedBy.put(slot, stageName);
+        masks.remove(slot);
+        quantized.remove(slot);
+    }
+
+    /** Hands on the pruning masks of the model in {@code slot} (after {@link #put}), for later stages to hold. */
+    public void putMasks(ModelSlot slot, org.distill4j.model.WeightMasks m) {
+        masks.put(slot, m);
+    }
+
+    /** The masks a prune stage left on the model in {@code slot}, or null. */
+    public org.distill4j.model.WeightMasks masks(ModelSlot slot) {
+        return masks.get(slot);
+    }
+
+    /** Hands on the integer codes and scales of the quantized weights (by parameter key) of the model in {@code slot}. */
+    public void putQuantized(ModelSlot slot, Map<String, org.distill4j.math.Quantizer.Channels> q) {
+        quantized.put(slot, Map.copyOf(q));
+    }
+
+    /** The quantized weights of the model in {@code slot} by parameter key; empty when it is not quantized. */
+    public Map<String, org.distill4j.math.Quantizer.Channels> quantized(ModelSlot slot) {
+        return quantized.getOrDefault(slot, Map.of());
+    }
+
+    /** The loss and labels a compression stage fine-tunes {@code slot} with: distillation when the run has a teacher and the stage keeps it. */
+    public Objective finetuneObjective(String stageName, ModelSlot slot, org.distill4j.config.FinetuneConfig f) {
+        if (f.distill() && slot != ModelSlot.TEACHER && has(ModelSlot.TEACHER)) {
+            return Objective.distillation(this, stageName, model(ModelSlot.TEACHER), f.temperature(), f.alpha(),
+                    org.distill4j.config.DistillStageConfig.CacheTeacher.AUTO);
+        }
+        return Objective.crossEntropy(this);
     }
 
     public String producedBy(ModelSlot slot) {

@@ -53,6 +53,16 @@ public final class Trainer {
 
     public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
                                TrainingConfig tc, ILossFunction loss, LabelSource labels) throws java.io.IOException {
+        return train(ctx, stageName, stageType, slot, initial, tc, loss, labels, StepHook.NONE);
+    }
+
+    /** Total optimizer steps of a stage: batches per epoch times epochs. */
+    public static long totalSteps(StageContext ctx, TrainingConfig tc) {
+        return (long) ctx.train().numBatches(tc.batchSize()) * tc.epochs();
+    }
+
+    public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
+                               TrainingConfig tc, ILossFunction loss, LabelSource labels, StepHook hook) throws java.io.IOException {
         Batches train = ctx.train();
         int n = train.data().size();
         int bs = tc.batchSize();
@@ -64,14 +74,36 @@ public final class Trainer {
         Random augment = new Random(ctx.seed(seeds.get(1)));
         Nd4j.getRandom().setSeed(ctx.seed(seeds.get(2)));
         Batches trainSubset = new Batches(subset(train.data(), TRAIN_ACC_EXAMPLES), null);
+        double trainSeconds = 0;
+        double lastLoss = Double.NaN;
+        double wallBefore = 0;
+        int iteration = 0;
+        int firstEpoch = 1;
+        java.nio.file.Path resumeFrom = Checkpoint.latest(ctx.runDir(), stageName);
+        if (resumeFrom != null) {
+            Checkpoint.State st = Checkpoint.state(resumeFrom);
+            net = net.loadCheckpoint(resumeFrom.resolve(Checkpoint.MODEL));
+            shuffle = st.shuffle();
+            augment = st.augment();
+            Nd4j.getRandom().setStates(st.rngRoot(), st.rngNode());
+            firstEpoch = st.epoch() + 1;
+            iteration = st.iteration();
+            trainSeconds = st.trainSeconds();
+            wallBefore = st.wallSeconds();
+            lastLoss = st.loss();
+            int done = st.epoch();
+            ctx.runDir().retainMetrics(m -> !m.path("stage").asText().equals(stageName) || m.path("epoch").asInt() <= done);
+            LOG.info("{}: resuming after epoch {}/{} (optimizer step {}) from {}", stageName, st.epoch(), tc.epochs(), iteration, resumeFrom);
+        }
+        hook.start(net);
+        if (resumeFrom != null) {
+            hook.restore(net, resumeFrom);
+        }
 
         LOG.info("{}: training {} for {} epochs, {} examples, batch {}, {} batches/epoch, {} {}", stageName, slot.yaml(),
                 tc.epochs(), n, bs, nb, tc.optimizer().type().yaml(), loss.name());
-        long stageStart = System.nanoTime();
-        double trainSeconds = 0;
-        double lastLoss = Double.NaN;
-        int iteration = 0;
-        for (int epoch = 1; epoch <= tc.epochs(); epoch++) {
+        long stageStart = System.nanoTime() - (long) (wallBefore * 1e9);
+        for (int epoch = firstEpoch; epoch <= tc.epochs(); epoch++) {
             int[] order = train.epochOrder(shuffle);
             double lossSum = 0;
             long t0 = System.nanoTime();
@@ -79,7 +111,10 @@ public final class Trainer {
                 for (int from = 0; from < n; from += bs) {
                     int to = Math.min(n, from + bs);
                     INDArray features = train.features(order, from, to, augment);
-                    net.fit(new DataSet(features, labels.labels(order, from, to, features)));
+                    DataSet batch = new DataSet(features, labels.labels(order, from, to, features));
+                    hook.beforeStep(net, iteration);
+                    net.fit(batch);
+                    hook.afterStep(net, iteration);
                     double score = net.score();
                     if (!Double.isFinite(score)) {
                         throw new TrainingDivergedException(stageName + ": loss became " + score + " at epoch " + epoch
@@ -94,6 +129,8 @@ public final class Trainer {
             double epochTrain = (System.nanoTime() - t0) / 1e9;
             trainSeconds += epochTrain;
             lastLoss = lossSum / n;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            hook.epochMetrics(net, extra);
             double trainAcc = Evaluator.accuracy(net, trainSubset, EVAL_BATCH, Integer.MAX_VALUE);
             double valAcc = ctx.validation().data().size() == 0 ? Double.NaN : Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);
             double testAcc = Evaluator.accuracy(net, ctx.test(), EVAL_BATCH, Integer.MAX_VALUE);
@@ -113,7 +150,10 @@ public final class Trainer {
             m.put("samples_per_s", n / epochTrain);
             m.put("epoch_train_s", epochTrain);
             m.put("wall_s", wall);
+            m.putAll(extra);
             ctx.runDir().appendMetrics(m);
+            Checkpoint.save(ctx.runDir(), stageName, net, hook, new Checkpoint.State(epoch, iteration, trainSeconds, wall, lastLoss,
+                    shuffle, augment, Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState()));
             LOG.info(String.format("%s epoch %d/%d: loss %.4f, train acc %.4f, val acc %.4f, test acc %.4f, %.0f samples/s, %.1f s",
                     stageName, epoch, tc.epochs(), lastLoss, trainAcc, valAcc, testAcc, n / epochTrain, wall));
         }

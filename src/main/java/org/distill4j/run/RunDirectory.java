@@ -39,6 +39,35 @@ public final class RunDirectory {
         return new RunDirectory(dir);
     }
 
+    /** An existing run directory (to resume it); its metrics lines are kept. */
+    public static RunDirectory open(Path dir) throws IOException {
+        RunDirectory rd = new RunDirectory(dir);
+        Path m = dir.resolve("metrics.jsonl");
+        if (Files.isRegularFile(m)) {
+            for (String l : Files.readAllLines(m)) {
+                if (!l.isBlank()) {
+                    rd.metricLines.add(l);
+                }
+            }
+        }
+        return rd;
+    }
+
+    /** Drops the metrics lines that fail {@code keep} (lines a killed run wrote past its last checkpoint). */
+    public synchronized void retainMetrics(java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> keep) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (String l : metricLines) {
+            if (keep.test(Json.MAPPER.readTree(l))) {
+                kept.add(l);
+            }
+        }
+        if (kept.size() != metricLines.size()) {
+            metricLines.clear();
+            metricLines.addAll(kept);
+            AtomicFiles.writeString(dir.resolve("metrics.jsonl"), metricLines.isEmpty() ? "" : String.join("\n", metricLines) + "\n");
+        }
+    }
+
     public static String sha256(String s) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")

@@ -172,7 +172,7 @@ class CliTest {
         assertEquals(2, run().code());
         Result r = run("train");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("error: Missing required option: '--config=FILE'"), r.err());
+        assertTrue(r.err().startsWith("error: give either --config FILE or --resume RUN_DIR\n"), r.err());
         assertEquals(2, run("train", "--config", "configs/nope.yaml").code());
         assertEquals("error: config file not found: configs/nope.yaml\n", run("train", "--config", "configs/nope.yaml").err());
         assertEquals(2, run("frobnicate").code());

@@ -97,8 +97,8 @@ class ConfigLoaderTest {
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertEquals("stages[1].type: unknown stage type 'prune'; known: distill, evaluate, train",
-                error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: prune}")));
+        assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, prune, quantize, train",
+                error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
         assertEquals("student.arch: unknown architecture 'vgg'; known: layers, lenet5, mlp, resnet",
                 error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: vgg}")));
         assertEquals("stages[2].optimizer.type: unknown value 'rmsprop'; allowed: adam, sgd",
@@ -146,6 +146,56 @@ class ConfigLoaderTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    static final String COMPRESS = VALID.replace("  - {type: evaluate}\n", """
+              - {type: prune, sparsity: 0.9, epochs: 2}
+              - {type: quantize, bits: 6, epochs: 1}
+              - {type: export}
+              - {type: evaluate}
+            """);
+
+    @Test
+    void compressionStagesWithDefaults() throws IOException {
+        RunConfig c = load(COMPRESS);
+        PruneStageConfig p = (PruneStageConfig) c.stages().get(3);
+        assertEquals(ModelSlot.STUDENT, p.model());
+        assertEquals(0.9, p.sparsity());
+        assertEquals(List.of("first-conv", "output"), p.skip());
+        assertEquals(PruneStageConfig.Scope.LAYER, p.scope());
+        assertEquals(50, p.frequency());
+        assertEquals(null, p.end());
+        assertTrue(p.finetune().distill());
+        QuantizeStageConfig q = (QuantizeStageConfig) c.stages().get(4);
+        assertEquals(6, q.bits());
+        assertEquals(8, q.activationBits());
+        assertEquals(0.99, q.emaDecay());
+        assertEquals(List.of(), q.skip());
+        assertTrue(((ExportStageConfig) c.stages().get(5)).huffman());
+        RunConfig back = ConfigLoader.parse(ConfigWriter.toYaml(c), "other");
+        assertEquals(c, back);
+    }
+
+    @Test
+    void badCompressionParametersNameTheirPath() {
+        assertEquals("stages[3].sparsity: must be in [0, 1) (the fraction of weights removed), got 1",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 1")));
+        assertEquals("stages[3].sparsity_by_kind.conv: must be in [0, 1) (the fraction of weights removed), got 1.5",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, sparsity_by_kind: {conv: 1.5}")));
+        assertEquals("stages[3].sparsity: missing", error(COMPRESS.replace("sparsity: 0.9, ", "")));
+        assertEquals("stages[3].initial_sparsity: must not exceed sparsity (0.9), got 0.95",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, initial_sparsity: 0.95")));
+        assertEquals("stages[3].sparsity_by_kind.fc: unknown key; allowed here: conv, dense, output",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, sparsity_by_kind: {fc: 0.5}")));
+        assertEquals("stages[3].scope: unknown value 'net'; allowed: layer, global", error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, scope: net")));
+        assertEquals("stages[4].bits: must be 2..8, got 16", error(COMPRESS.replace("bits: 6", "bits: 16")));
+        assertEquals("stages[4].bits_by_kind.dense: must be 2..8, got 1", error(COMPRESS.replace("bits: 6", "bits: 6, bits_by_kind: {dense: 1}")));
+        assertEquals("stages[4].activation_bits: must be 2..8 (or 0 for float activations), got 12",
+                error(COMPRESS.replace("bits: 6", "bits: 6, activation_bits: 12")));
+        assertEquals("stages[4].ema_decay: must be in [0, 1), got 1", error(COMPRESS.replace("bits: 6", "bits: 6, ema_decay: 1")));
+        assertEquals("stages[3].model: prune works on the baseline, which no earlier stage trains or loads",
+                error(COMPRESS.replace("{type: train, model: baseline, epochs: 2}", "{type: train, model: teacher, name: t2, epochs: 1}")
+                        .replace("sparsity: 0.9,", "sparsity: 0.9, model: baseline,")));
     }
 
     @Test

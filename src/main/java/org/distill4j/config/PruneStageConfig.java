@@ -1,0 +1,71 @@
+package org.distill4j.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.util.List;
+
+/**
+ * {@code type: prune} — unstructured magnitude pruning on the gradual schedule of Zhu &amp; Gupta (2017): the
+ * target sparsity rises from {@code initial_sparsity} to {@code sparsity} along a cubic between optimizer steps
+ * {@code begin} and {@code end}, masks recomputed every {@code frequency} steps, then the network fine-tunes with
+ * its masks held until the stage's last epoch. {@code scope: layer} prunes each layer to its target,
+ * {@code global} ranks the weights of all pruned layers of a kind together. {@code skip} lists layer names or
+ * kinds ({@code conv}, {@code dense}, {@code output}, {@code first-conv}) that stay dense; by default the first
+ * convolution and the output layer. {@code end} defaults to 70% of the stage's steps.
+ */
+@JsonPropertyOrder({"type", "name", "model", "sparsity", "sparsity_by_kind", "initial_sparsity", "scope", "skip",
+        "begin", "end", "frequency"})
+public record PruneStageConfig(String name, ModelSlot model, double sparsity, PerKind<Double> sparsityByKind, double initialSparsity,
+                               Scope scope, List<String> skip, int begin, Integer end, int frequency,
+                               @JsonUnwrapped FinetuneConfig finetune) implements StageConfig {
+    public static final String TYPE = "prune";
+    public static final List<String> DEFAULT_SKIP = List.of("first-conv", "output");
+
+    public enum Scope { LAYER, GLOBAL;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yaml() {
+            return Obj.yamlName(this);
+        }
+    }
+
+    public PruneStageConfig {
+        model = model == null ? ModelSlot.STUDENT : model;
+        sparsity(("sparsity"), sparsity);
+        sparsityByKind = sparsityByKind == null ? PerKind.none() : sparsityByKind;
+        for (String k : List.of("conv", "dense", "output")) {
+            Double v = sparsityByKind.get(k, null);
+            if (v != null) {
+                sparsity("sparsity_by_kind." + k, v);
+            }
+        }
+        sparsity("initial_sparsity", initialSparsity);
+        if (initialSparsity > sparsity) {
+            throw ConfigException.field("initial_sparsity", "must not exceed sparsity (" + sparsity + "), got " + initialSparsity);
+        }
+        scope = scope == null ? Scope.LAYER : scope;
+        skip = skip == null ? DEFAULT_SKIP : List.copyOf(skip);
+        Check.atLeast("begin", begin, 0);
+        if (end != null && end < begin) {
+            throw ConfigException.field("end", "must be >= begin (" + begin + "), got " + end);
+        }
+        Check.atLeast("frequency", frequency, 1);
+        if (finetune == null) {
+            throw ConfigException.field("epochs", "missing");
+        }
+        if (name == null) {
+            name = TYPE;
+        }
+    }
+
+    private static void sparsity(String field, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw ConfigException.field(field, "must be in [0, 1) (the fraction of weights removed), got " + Check.fmt(v));
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

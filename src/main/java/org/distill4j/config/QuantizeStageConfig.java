@@ -1,0 +1,60 @@
+package org.distill4j.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.util.List;
+
+/**
+ * {@code type: quantize} — quantization-aware fine-tuning (Jacob et al. 2018). Weights are fake-quantized
+ * symmetric per output channel at {@code bits} ({@code bits_by_kind} per layer kind); the forward pass sees the
+ * quantized weights, the optimizer updates float shadow weights (straight-through estimator). With
+ * {@code activation_bits} (0: activations stay float) the output of every hidden layer's activation is fake-quantized asymmetric per tensor,
+ * its range tracked by an EMA ({@code ema_decay}) and frozen after {@code freeze_after} steps (default: half the
+ * stage). Pruned weights (zeros left by a {@code prune} stage) stay zero. {@code skip} lists layer names or kinds
+ * whose weights stay float.
+ */
+@JsonPropertyOrder({"type", "name", "model", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after", "skip"})
+public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKind<Integer> bitsByKind, int activationBits,
+                                  double emaDecay, Integer freezeAfter, List<String> skip,
+                                  @JsonUnwrapped FinetuneConfig finetune) implements StageConfig {
+    public static final String TYPE = "quantize";
+
+    public QuantizeStageConfig {
+        model = model == null ? ModelSlot.STUDENT : model;
+        bits("bits", bits);
+        bitsByKind = bitsByKind == null ? PerKind.none() : bitsByKind;
+        for (String k : List.of("conv", "dense", "output")) {
+            Integer v = bitsByKind.get(k, null);
+            if (v != null) {
+                bits("bits_by_kind." + k, v);
+            }
+        }
+        if (activationBits != 0) {
+            bits("activation_bits", activationBits);
+        }
+        if (!(emaDecay >= 0 && emaDecay < 1)) {
+            throw ConfigException.field("ema_decay", "must be in [0, 1), got " + Check.fmt(emaDecay));
+        }
+        if (freezeAfter != null) {
+            Check.atLeast("freeze_after", freezeAfter, 1);
+        }
+        skip = skip == null ? List.of() : List.copyOf(skip);
+        if (finetune == null) {
+            throw ConfigException.field("epochs", "missing");
+        }
+        if (name == null) {
+            name = TYPE;
+        }
+    }
+
+    static void bits(String field, int v) {
+        if (v < 2 || v > 8) {
+            throw ConfigException.field(field, "must be 2..8" + (field.equals("activation_bits") ? " (or 0 for float activations)" : "") + ", got " + v);
+        }
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+}

@@ -1,0 +1,196 @@
+package org.distill4j.stage.prune;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.PruneStageConfig;
+import org.distill4j.eval.Evaluator;
+import org.distill4j.listen.MaskListener;
+import org.distill4j.math.Magnitude;
+import org.distill4j.math.PruningSchedule;
+import org.distill4j.model.Net;
+import org.distill4j.model.WeightLayers;
+import org.distill4j.model.WeightLayers.WeightLayer;
+import org.distill4j.model.WeightMasks;
+import org.distill4j.pipeline.Objective;
+import org.distill4j.pipeline.Stage;
+import org.distill4j.pipeline.StageContext;
+import org.distill4j.pipeline.StepHook;
+import org.distill4j.pipeline.Trainer;
+
+/**
+ * {@code type: prune}: gradual magnitude pruning (Zhu &amp; Gupta 2017) while fine-tuning, with the distillation
+ * loss when the run has a teacher. At each pruning step the masks are recomputed from the current weights at the
+ * schedule's sparsity; a {@link MaskListener} re-applies them after every optimizer step, so pruned weights stay
+ * exactly zero. The masks are handed on with the model for later stages (quantization keeps them).
+ */
+public final class PruneStage implements Stage {
+    private static final Logger LOG = LogManager.getLogger(PruneStage.class);
+    private final PruneStageConfig config;
+    private final String path;
+
+    public PruneStage(PruneStageConfig config, String path) {
+        this.config = config;
+        this.path = path;
+    }
+
+    @Override
+    public void check(Map<ModelSlot, Net> models) {
+        if (layers(models.get(config.model())).isEmpty()) {
+            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml() + "; nothing left to prune");
+        }
+    }
+
+    private List<WeightLayer> layers(Net net) {
+        return WeightLayers.select(WeightLayers.of(net), config.skip(), path + ".skip");
+    }
+
+    double target(WeightLayer l) {
+        return config.sparsityByKind().get(l.kind().yaml(), config.sparsity());
+    }
+
+    @Override
+    public void run(StageContext ctx) throws Exception {
+        ModelSlot slot = config.model();
+        Net initial = ctx.model(slot);
+        List<WeightLayer> layers = layers(initial);
+        long total = Trainer.totalSteps(ctx, config.finetune().training());
+        long end = config.end() != null ? config.end() : Math.round(0.7 * total);
+        if (end >= total) {
+            throw new ConfigException(path + ".end", "must be below the stage's " + total + " optimizer steps, got " + end);
+        }
+        if (config.begin() > end) {
+            throw new ConfigException(path + ".begin", "must be <= end (" + end + "), got " + config.begin());
+        }
+        Map<String, PruningSchedule> schedules = new LinkedHashMap<>();
+        for (WeightLayer l : layers) {
+            double t = target(l);
+            schedules.put(l.key(), new PruningSchedule(Math.min(config.initialSparsity(), t), t, config.begin(), end, config.frequency()));
+        }
+        double before = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        LOG.info("{}: pruning {} of the {}'s weight layers ({}), {} scope, steps {}..{} every {} of {}; skipped: {}; test accuracy before {}",
+                config.name(), layers.size(), slot.yaml(), describe(layers), config.scope().yaml(), config.begin(), end, config.frequency(), total,
+                config.skip().isEmpty() ? "none" : String.join(", ", config.skip()), String.format("%.4f", before));
+        Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
+        Hook hook = new Hook(layers, schedules);
+        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, initial, config.finetune().training(),
+                objective.loss(), objective.labels(), hook);
+        Net net = r.net();
+        hook.current.apply(net);
+        double after = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        report.put("objective", objective.description());
+        report.put("test_acc_before", before);
+        report.put("test_acc_after", after);
+        report.put("weight_sparsity", sparsity(net, WeightLayers.of(net)));
+        report.put("pruned_layers_sparsity", sparsity(net, layers));
+        List<Map<String, Object>> perLayer = new ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format("%-20s %-7s %10s %9s %9s%n", "layer", "kind", "weights", "target", "sparsity"));
+        for (WeightLayer l : WeightLayers.of(net)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", l.layer());
+            m.put("kind", l.kind().yaml());
+            m.put("weights", l.size());
+            PruningSchedule s = schedules.get(l.key());
+            m.put("target", s == null ? 0.0 : s.finalSparsity());
+            double sp = Magnitude.sparsity(l.rows(net));
+            m.put("sparsity", sp);
+            perLayer.add(m);
+            table.append(String.format("%-20s %-7s %10d %9s %8.2f%%%n", l.layer(), l.kind().yaml(), l.size(),
+                    s == null ? "skipped" : String.format("%.2f%%", 100 * s.finalSparsity()), 100 * sp));
+        }
+        report.put("layers", perLayer);
+        LOG.info("{}: test accuracy {} -> {}; weight sparsity {}\n{}", config.name(), String.format("%.4f", before), String.format("%.4f", after),
+                String.format("%.2f%%", 100 * (double) report.get("weight_sparsity")), table.toString().stripTrailing());
+        ctx.put(slot, net, config.name());
+        ctx.putMasks(slot, hook.current);
+        ctx.saveModel(config.name(), net);
+        ctx.stageTimes().put(config.name(), report);
+    }
+
+    private static String describe(List<WeightLayer> layers) {
+        return String.join(", ", layers.stream().map(l -> l.layer() + " " + l.kind().yaml()).toList());
+    }
+
+    /** The fraction of exact zeros over the given layers' weights together. */
+    static double sparsity(Net net, List<WeightLayer> layers) {
+        long zeros = 0;
+        long n = 0;
+        for (WeightLayer l : layers) {
+            for (float v : l.rows(net)) {
+                zeros += v == 0f ? 1 : 0;
+            }
+            n += l.size();
+        }
+        return n == 0 ? 0 : (double) zeros / n;
+    }
+
+    /** Recomputes the masks at each pruning step; a {@link MaskListener} holds them after every optimizer step. */
+    private final class Hook implements StepHook {
+        final List<WeightLayer> layers;
+        final Map<String, PruningSchedule> schedules;
+        WeightMasks current;
+        double targetNow;
+
+        Hook(List<WeightLayer> layers, Map<String, PruningSchedule> schedules) {
+            this.layers = layers;
+            this.schedules = schedules;
+        }
+
+        @Override
+        public void start(Net net) {
+            Map<String, Double> none = new LinkedHashMap<>();
+            layers.forEach(l -> none.put(l.key(), 0.0));
+            current = WeightMasks.perLayer(net, none);
+            net.model().addListeners(new MaskListener(net, () -> current));
+        }
+
+        @Override
+        public void beforeStep(Net net, long step) {
+            if (!schedules.values().iterator().next().isPruningStep(step)) {
+                return;
+            }
+            Map<String, Double> at = new LinkedHashMap<>();
+            for (WeightLayer l : layers) {
+                at.put(l.key(), schedules.get(l.key()).sparsityAt(step));
+            }
+            if (config.scope() == PruneStageConfig.Scope.LAYER) {
+                current = WeightMasks.perLayer(net, at);
+            } else {
+                Map<String, org.nd4j.linalg.api.ndarray.INDArray> all = new LinkedHashMap<>();
+                for (WeightLayers.Kind kind : WeightLayers.Kind.values()) {
+                    List<String> keys = layers.stream().filter(l -> l.kind() == kind).map(WeightLayer::key).toList();
+                    if (!keys.isEmpty()) {
+                        all.putAll(WeightMasks.global(net, keys, at.get(keys.get(0))).all());
+                    }
+                }
+                current = WeightMasks.of(all);
+            }
+            current.apply(net);
+            targetNow = at.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
+
+        @Override
+        public void save(Net net, java.nio.file.Path dir) throws java.io.IOException {
+            current.write(dir.resolve("masks.bin"));
+            org.distill4j.run.AtomicFiles.writeString(dir.resolve("prune.json"), "{\"target_sparsity\": " + targetNow + "}\n");
+        }
+
+        @Override
+        public void restore(Net net, java.nio.file.Path dir) throws java.io.IOException {
+            current = WeightMasks.read(dir.resolve("masks.bin"));
+            targetNow = org.distill4j.run.Json.MAPPER.readTree(dir.resolve("prune.json").toFile()).path("target_sparsity").asDouble();
+        }
+
+        @Override
+        public void epochMetrics(Net net, Map<String, Object> metrics) {
+            metrics.put("sparsity", sparsity(net, layers));
+            metrics.put("target_sparsity", targetNow);
+        }
+    }
+}

@@ -1,0 +1,241 @@
+package org.distill4j.stage.quant;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ConfigException;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.QuantizeStageConfig;
+import org.distill4j.eval.Evaluator;
+import org.distill4j.math.Quantizer;
+import org.distill4j.model.Net;
+import org.distill4j.model.QuantizedActivation;
+import org.distill4j.model.WeightLayers;
+import org.distill4j.model.WeightLayers.WeightLayer;
+import org.distill4j.model.WeightMasks;
+import org.distill4j.pipeline.Objective;
+import org.distill4j.pipeline.Stage;
+import org.distill4j.pipeline.StageContext;
+import org.distill4j.pipeline.StepHook;
+import org.distill4j.pipeline.Trainer;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+
+/**
+ * {@code type: quantize}: quantization-aware fine-tuning. The stage keeps float32 shadow weights; before every
+ * step the network holds their per-channel quantization {@code Q(shadow)}, the optimizer step moves those
+ * weights by {@code Δ}, and the stage applies the same {@code Δ} to the shadow and re-quantizes — the
+ * straight-through estimator with the optimizer's own update (Adam moments included). Hidden activations are
+ * wrapped in {@link QuantizedActivation}. The model handed on holds exactly {@code code · scale} in every
+ * quantized weight, and its integer codes and scales go with it to the export stage; its accuracy is that of the
+ * quantized model.
+ */
+public final class QuantizeStage implements Stage {
+    private static final Logger LOG = LogManager.getLogger(QuantizeStage.class);
+    private final QuantizeStageConfig config;
+    private final String path;
+
+    public QuantizeStage(QuantizeStageConfig config, String path) {
+        this.config = config;
+        this.path = path;
+    }
+
+    @Override
+    public void check(Map<ModelSlot, Net> models) {
+        if (layers(models.get(config.model())).isEmpty()) {
+            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml() + "; nothing left to quantize");
+        }
+    }
+
+    private List<WeightLayer> layers(Net net) {
+        return WeightLayers.select(WeightLayers.of(net), config.skip(), path + ".skip");
+    }
+
+    int bits(WeightLayer l) {
+        return config.bitsByKind().get(l.kind().yaml(), config.bits());
+    }
+
+    @Override
+    public void run(StageContext ctx) throws Exception {
+        ModelSlot slot = config.model();
+        Net initial = ctx.model(slot);
+        List<WeightLayer> layers = layers(initial);
+        long total = Trainer.totalSteps(ctx, config.finetune().training());
+        long freezeAfter = config.freezeAfter() != null ? config.freezeAfter() : Math.max(1, total / 2);
+        double before = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        Net start = initial;
+        List<String> quantizedActivations = new ArrayList<>();
+        if (config.activationBits() > 0) {
+            start = initial.mapActivations((name, a) -> {
+                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(outputLayer(initial))) {
+                    return a;
+                }
+                quantizedActivations.add(name);
+                return new QuantizedActivation(a, config.activationBits(), config.emaDecay(), freezeAfter);
+            });
+        }
+        WeightMasks masks = ctx.masks(slot);
+        LOG.info("{}: quantization-aware fine-tuning of {} weight layers ({}), activations of {} layers at {} bits (ranges frozen after step {} of {}){}; test accuracy before {}",
+                config.name(), layers.size(), String.join(", ", layers.stream().map(l -> l.layer() + " " + bits(l) + "b").toList()),
+                quantizedActivations.size(), config.activationBits(), freezeAfter, total,
+                masks == null ? "" : "; pruning masks held", String.format("%.4f", before));
+        Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
+        Hook hook = new Hook(layers, masks);
+        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, start, config.finetune().training(),
+                objective.loss(), objective.labels(), hook);
+        Net net = r.net();
+        double after = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        report.put("objective", objective.description());
+        report.put("test_acc_before", before);
+        report.put("test_acc_after", after);
+        List<Map<String, Object>> perLayer = new ArrayList<>();
+        for (WeightLayer l : layers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", l.layer());
+            m.put("kind", l.kind().yaml());
+            m.put("bits", bits(l));
+            perLayer.add(m);
+        }
+        report.put("layers", perLayer);
+        report.put("activation_bits", config.activationBits());
+        report.put("activation_ranges", hook.ranges(net));
+        LOG.info("{}: test accuracy {} (float) -> {} (quantized weights{})", config.name(), String.format("%.4f", before),
+                String.format("%.4f", after), config.activationBits() > 0 ? " and activations" : "");
+        ctx.put(slot, net, config.name());
+        if (masks != null) {
+            ctx.putMasks(slot, masks);
+        }
+        ctx.putQuantized(slot, hook.channels);
+        ctx.saveModel(config.name(), net);
+        ctx.stageTimes().put(config.name(), report);
+    }
+
+    private static String outputLayer(Net net) {
+        List<WeightLayer> all = WeightLayers.of(net);
+        return all.stream().filter(l -> l.kind() == WeightLayers.Kind.OUTPUT).map(WeightLayer::layer).findFirst().orElse("");
+    }
+
+    /** Float shadow weights, updated by each step's Δ and re-quantized into the network. */
+    private final class Hook implements StepHook {
+        final List<WeightLayer> layers;
+        final WeightMasks masks;
+        final Map<String, float[]> shadow = new LinkedHashMap<>();
+        final Map<String, float[]> keep = new LinkedHashMap<>();
+        final Map<String, Quantizer.Channels> channels = new LinkedHashMap<>();
+        final Map<String, float[]> held = new LinkedHashMap<>();
+
+        Hook(List<WeightLayer> layers, WeightMasks masks) {
+            this.layers = layers;
+            this.masks = masks;
+        }
+
+        @Override
+        public void start(Net net) {
+            for (WeightLayer l : layers) {
+                shadow.put(l.key(), l.rows(net));
+                if (masks != null && masks.mask(l.key()) != null) {
+                    keep.put(l.key(), l.rowsOf(masks.mask(l.key())));
+                }
+                requantize(net, l);
+            }
+        }
+
+        private void requantize(Net net, WeightLayer l) {
+            float[] s = shadow.get(l.key());
+            float[] k = keep.get(l.key());
+            if (k != null) {
+                for (int i = 0; i < s.length; i++) {
+                    s[i] *= k[i];
+                }
+            }
+            Quantizer.Channels q = Quantizer.quantizeSymmetric(s, l.channels(), bits(l));
+            float[] v = q.values();
+            channels.put(l.key(), q);
+            held.put(l.key(), v);
+            l.setRows(net, v);
+        }
+
+        @Override
+        public void afterStep(Net net, long step) {
+            for (WeightLayer l : layers) {
+                float[] now = l.rows(net);
+                float[] was = held.get(l.key());
+                float[] s = shadow.get(l.key());
+                for (int i = 0; i < s.length; i++) {
+                    s[i] += now[i] - was[i];
+                }
+                requantize(net, l);
+            }
+        }
+
+        @Override
+        public void save(Net net, java.nio.file.Path dir) throws java.io.IOException {
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+                    java.nio.file.Files.newOutputStream(dir.resolve("shadow.bin"))))) {
+                out.writeInt(shadow.size());
+                for (Map.Entry<String, float[]> e : shadow.entrySet()) {
+                    out.writeUTF(e.getKey());
+                    out.writeInt(e.getValue().length);
+                    for (float f : e.getValue()) {
+                        out.writeFloat(f);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void restore(Net net, java.nio.file.Path dir) throws java.io.IOException {
+            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+                    java.nio.file.Files.newInputStream(dir.resolve("shadow.bin"))))) {
+                int n = in.readInt();
+                for (int i = 0; i < n; i++) {
+                    String key = in.readUTF();
+                    float[] v = new float[in.readInt()];
+                    for (int j = 0; j < v.length; j++) {
+                        v[j] = in.readFloat();
+                    }
+                    if (!shadow.containsKey(key) || shadow.get(key).length != v.length) {
+                        throw new java.io.IOException("checkpoint shadow weights for " + key + " do not match the network");
+                    }
+                    shadow.put(key, v);
+                }
+            }
+            for (WeightLayer l : layers) {
+                requantize(net, l);
+            }
+        }
+
+        @Override
+        public void epochMetrics(Net net, Map<String, Object> metrics) {
+            double err = 0;
+            long n = 0;
+            for (WeightLayer l : layers) {
+                float[] s = shadow.get(l.key());
+                float[] v = held.get(l.key());
+                for (int i = 0; i < s.length; i++) {
+                    err += Math.abs(s[i] - v[i]);
+                }
+                n += s.length;
+            }
+            metrics.put("weight_quant_mae", err / n);
+            metrics.put("activation_ranges", ranges(net));
+        }
+
+        Map<String, Object> ranges(Net net) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            net.activations().forEach((name, a) -> {
+                if (a instanceof QuantizedActivation q && q.range() != null) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("lo", q.range()[0]);
+                    m.put("hi", q.range()[1]);
+                    m.put("frozen", q.frozen());
+                    out.put(name, m);
+                }
+            });
+            return out;
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.distill4j.run.Json;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kill -9 a real {@code distill train} process during {@code prune} and during {@code quantize}, resume it with
+ * {@code --resume}, and compare with an uninterrupted run of the same config and seed: same final losses, same
+ * accuracy, and a byte-identical exported model (masks, schedule position, optimizer state, shadow weights, EMA
+ * ranges and random streams all survived).
+ */
+class ResumeCliTest {
+    static final String[] CONFIG = {"--config", "configs/quick/compress-mlp.yaml",
+            "--set", "stages.train-teacher.epochs=1", "--set", "stages.distill.epochs=1",
+            "--set", "stages.prune.epochs=3", "--set", "stages.quantize.epochs=2"};
+
+    @TempDir
+    static Path out;
+    static Path reference;
+
+    @BeforeAll
+    static void uninterrupted() {
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(List.of(CONFIG));
+        args.addAll(List.of("--set", "output.dir=" + out.resolve("reference")));
+        CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        reference = Path.of(r.out().trim());
+    }
+
+    /** Starts {@code distill train} in its own JVM and kills it (SIGKILL) once {@code checkpoint} exists in its run directory. */
+    static Path killAt(Path root, String checkpoint) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "org.distill4j.cli.DistillCli", "train"));
+        cmd.addAll(List.of(CONFIG));
+        cmd.addAll(List.of("--set", "output.dir=" + root));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
+        Files.createDirectories(root);
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        Path found = null;
+        while (found == null && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            try (Stream<Path> s = Files.walk(root, 7)) {
+                found = s.filter(x -> x.endsWith(Path.of("checkpoints").resolve(checkpoint).resolve("state.json"))).findFirst().orElse(null);
+            }
+        }
+        p.destroyForcibly();
+        p.waitFor();
+        assertNotNull(found, "the run ended or timed out before writing " + checkpoint + "; see target/" + root.getFileName() + ".log");
+        return found.getParent().getParent().getParent().getParent();
+    }
+
+    void assertResumesToTheReference(Path killed, String stage) throws IOException {
+        JsonNode prov = Json.MAPPER.readTree(killed.resolve("provenance.json").toFile());
+        assertEquals("running", prov.path("status").asText(), "a killed run cannot mark itself");
+        assertFalse(Files.exists(killed.resolve("summary.json")));
+
+        CliTest.Result r = CliTest.run("train", "--resume", killed.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(killed.toString(), r.out().trim());
+        String log = Files.readString(killed.resolve("train.log"));
+        assertTrue(log.contains(stage + ": resuming after epoch 1/"), "the stage continued from its checkpoint");
+        assertTrue(log.contains("distill (distill) completed before the interruption"), "completed stages are not run again");
+
+        JsonNode a = Json.MAPPER.readTree(reference.resolve("summary.json").toFile());
+        JsonNode b = Json.MAPPER.readTree(killed.resolve("summary.json").toFile());
+        for (String s : List.of("distill", "prune", "quantize")) {
+            assertEquals(a.path("stages").path(s).path("final_loss").asDouble(), b.path("stages").path(s).path("final_loss").asDouble(), 0.0, s);
+        }
+        assertEquals(a.path("models").path("student").path("test_accuracy").asDouble(), b.path("models").path("student").path("test_accuracy").asDouble(), 0.0);
+        assertEquals(-1L, Files.mismatch(reference.resolve("export.d4jc"), killed.resolve("export.d4jc")), "exported models differ");
+        assertEquals(stripTimes(reference), stripTimes(killed), "metrics lines (times aside)");
+        JsonNode after = Json.MAPPER.readTree(killed.resolve("provenance.json").toFile());
+        assertEquals("completed", after.path("status").asText());
+        assertEquals(1, after.path("resumed").size());
+        assertFalse(Files.exists(killed.resolve("checkpoints")), "checkpoints are removed once the run completes");
+    }
+
+    /** The metrics lines without their timing fields; also checks that no (stage, epoch) appears twice. */
+    static List<String> stripTimes(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            var n = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(l);
+            assertTrue(seen.add(n.path("stage").asText() + "/" + n.path("epoch").asInt()), "duplicate line " + l);
+            n.remove(List.of("samples_per_s", "epoch_train_s", "wall_s"));
+            out.add(n.toString());
+        }
+        return out;
+    }
+
+    @Test
+    void killedDuringPruneResumesToTheSameResult() throws Exception {
+        assertResumesToTheReference(killAt(out.resolve("killed-prune"), "prune/epoch-1"), "prune");
+    }
+
+    @Test
+    void killedDuringQuantizeResumesToTheSameResult() throws Exception {
+        assertResumesToTheReference(killAt(out.resolve("killed-quantize"), "quantize/epoch-1"), "quantize");
+    }
+
+    @Test
+    void resumeNeedsAnUnfinishedRunDirectory(@TempDir Path tmp) {
+        CliTest.Result done = CliTest.run("train", "--resume", reference.toString());
+        assertEquals(2, done.code());
+        assertEquals("error: " + reference + " has completed; nothing to resume\n", done.err());
+        CliTest.Result none = CliTest.run("train", "--resume", tmp.toString());
+        assertEquals(2, none.code());
+        assertTrue(none.err().startsWith("error: " + tmp + " is not a run directory"), none.err());
+        CliTest.Result both = CliTest.run("train", "--resume", tmp.toString(), "--config", "configs/quick/compress-mlp.yaml");
+        assertEquals(2, both.code());
+    }
+}

@@ -1,0 +1,197 @@
+package org.distill4j.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.distill4j.config.Activation;
+import org.distill4j.config.LeNet5Spec;
+import org.distill4j.config.MlpSpec;
+import org.distill4j.config.ResNetSpec;
+import org.distill4j.data.DataException;
+import org.distill4j.math.Quantizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The compact export format: on random networks (MLP, LeNet-5, ResNet graph) with random per-layer sparsity,
+ * bit widths and float layers, export → load gives bitwise-equal parameters and logits; block sizes match
+ * hand-computed byte counts.
+ */
+class CompactModelTest {
+    static final Architectures.InputShape IN = new Architectures.InputShape(1, 28, 28);
+
+    @TempDir
+    Path dir;
+
+    /** Randomly sparsifies and quantizes each weight layer of {@code net} in place; returns the quantized codes. */
+    static Map<String, Quantizer.Channels> compressRandomly(Net net, Random r) {
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        for (WeightLayers.WeightLayer l : WeightLayers.of(net)) {
+            float[] rows = l.rows(net);
+            double sparsity = r.nextInt(3) == 0 ? 0 : r.nextDouble() * 0.97;
+            for (int i = 0; i < rows.length; i++) {
+                if (r.nextDouble() < sparsity) {
+                    rows[i] = 0f;
+                }
+            }
+            if (r.nextInt(4) > 0) {
+                Quantizer.Channels c = Quantizer.quantizeSymmetric(rows, l.channels(), 2 + r.nextInt(7));
+                rows = c.values();
+                q.put(l.key(), c);
+            }
+            l.setRows(net, rows);
+        }
+        return q;
+    }
+
+    @Test
+    void exportThenLoadReproducesRandomCompressedNetworksExactly() throws Exception {
+        Random r = new Random(7);
+        List<Net> nets = new ArrayList<>();
+        for (int seed = 0; seed < 3; seed++) {
+            nets.add(Architectures.build(new MlpSpec(List.of(20 + seed * 17, 9), Activation.RELU, 0.0), "a", IN, 10, seed));
+        }
+        nets.add(Architectures.build(new LeNet5Spec(Activation.RELU), "a", IN, 10, 3));
+        nets.add(Architectures.build(new ResNetSpec(8, 4), "a", IN, 10, 4));
+        // a network whose hidden activations carry frozen quantization ranges (part of the architecture)
+        Net withActs = Architectures.build(new MlpSpec(List.of(30), Activation.RELU, 0.0), "a", IN, 10, 5)
+                .mapActivations((name, a) -> name.equals("output") ? a : new QuantizedActivation(a, 8, 0.9, 1));
+        withActs.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(16, IN.flat()), Nd4j.eye(16).getColumns(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
+        nets.add(withActs);
+        INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 33, IN.flat());
+        for (int i = 0; i < nets.size(); i++) {
+            Net net = nets.get(i);
+            Map<String, Quantizer.Channels> q = compressRandomly(net, r);
+            boolean huffman = i % 2 == 0;
+            Path file = dir.resolve("m" + i + ".d4jc");
+            CompactModel.Summary s = CompactModel.write(net, q, huffman, file);
+            assertEquals(Files.size(file), s.fileBytes());
+            Net back = Net.load(file);
+            for (Map.Entry<String, INDArray> e : net.model().paramTable().entrySet()) {
+                assertArrayEquals(e.getValue().dup('c').data().asFloat(), back.model().paramTable().get(e.getKey()).dup('c').data().asFloat(),
+                        "net " + i + " parameter " + e.getKey());
+            }
+            assertArrayEquals(net.output(x).data().asFloat(), back.output(x).data().asFloat(), "net " + i + " logits");
+            assertEquals(net.activations().toString(), back.activations().toString());
+        }
+    }
+
+    /** A one-hidden-layer MLP whose first weight matrix is set by {@code fill(channel, index)}. */
+    static Net mlpWith(int hidden, java.util.function.IntUnaryOperator sign, float magnitude) {
+        Net net = Architectures.build(new MlpSpec(List.of(hidden), Activation.RELU, 0.0), "a", IN, 10, 1);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        float[] rows = new float[(int) l.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = sign.applyAsInt(i) * magnitude;
+        }
+        l.setRows(net, rows);
+        return net;
+    }
+
+    @Test
+    void denseBitPackedBlockHasTheHandComputedSize() throws Exception {
+        // 784 x 8 weights, all nonzero, 4-bit codes, no Huffman
+        Random r = new Random(1);
+        Net net = mlpWith(8, i -> r.nextBoolean() ? 1 : -1, 0.75f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        float[] rows = l.rows(net);
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] *= 1 + (i % 3) * 0.1f; // magnitudes 0.75..0.9, codes 5..7 at 4 bits: none is zero
+        }
+        Quantizer.Channels c = Quantizer.quantizeSymmetric(rows, 8, 4);
+        l.setRows(net, c.values());
+        List<CompactModel.Entry> entries = new ArrayList<>();
+        CompactModel.encode(net, Map.of(l.key(), c), false, entries);
+        CompactModel.Entry e = entries.get(0);
+        assertEquals("0_W", e.key());
+        // key (2 + 3) + rank 1 + 2 dims x 4 + block kind 1 + channels 4 + bits 1 + 8 scales x 4 + index bits 1 + packing flag 1 + 6272 x 4 bits
+        assertEquals(5 + 1 + 8 + 1 + 4 + 1 + 32 + 1 + 1 + 6272 * 4 / 8, e.bytes());
+        assertEquals("dense, 4-bit codes", e.encoding());
+        assertEquals(4 * 6272, e.denseBytes());
+        // biases stay fp32: key "0_b" (2 + 3) + rank 1 + 1 dim x 4 + kind 1 + 8 floats
+        assertEquals(5 + 1 + 4 + 1 + 32, entries.get(1).bytes());
+    }
+
+    @Test
+    void sparseBlockPicksTheIndexWidthThatNeedsNoFillers() throws Exception {
+        // every 10th weight nonzero: gaps of 9 fit 4-bit indices; 2 and 3 bits need fillers, 5..8 waste bits
+        Net net = mlpWith(8, i -> i % 10 == 9 ? 1 : 0, 0.5f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), 8, 6);
+        l.setRows(net, c.values());
+        List<CompactModel.Entry> entries = new ArrayList<>();
+        CompactModel.encode(net, Map.of(l.key(), c), false, entries);
+        CompactModel.Entry e = entries.get(0);
+        int kept = 6272 / 10;
+        assertEquals("sparse 4-bit index, 6-bit codes", e.encoding());
+        // header 5 + 1 + 8 + 1, channels 4, bits 1, scales 32, index bits 1, entry count 4, flag 1 + gaps, flag 1 + codes
+        assertEquals(15 + 4 + 1 + 32 + 1 + 4 + 1 + (kept * 4 + 7) / 8 + 1 + (kept * 6 + 7) / 8, e.bytes());
+        assertEquals(0.9, e.sparsity(), 0.001);
+        assertTrue(e.ratio() > 10, "ratio " + e.ratio());
+    }
+
+    @Test
+    void huffmanShrinksSkewedCodes() throws Exception {
+        // 95% of codes are +-1 at 8 bits: Huffman must beat 8 bits per weight by far
+        Random r = new Random(3);
+        Net net = mlpWith(8, i -> r.nextInt(20) == 0 ? 100 : (r.nextBoolean() ? 1 : -1), 0.01f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), 8, 8);
+        l.setRows(net, c.values());
+        List<CompactModel.Entry> plain = new ArrayList<>();
+        List<CompactModel.Entry> coded = new ArrayList<>();
+        CompactModel.encode(net, Map.of(l.key(), c), false, plain);
+        CompactModel.encode(net, Map.of(l.key(), c), true, coded);
+        assertTrue(coded.get(0).encoding().contains("(huffman)"), coded.get(0).encoding());
+        assertTrue(coded.get(0).bytes() < plain.get(0).bytes() / 3, coded.get(0).bytes() + " vs " + plain.get(0).bytes());
+    }
+
+    @Test
+    void weightsThatAreNotTheirCodesAreRefused() {
+        Net net = mlpWith(8, i -> 1, 0.3f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), 8, 4);
+        // the network still holds float weights 0.3, not code x scale for a different layer state
+        float[] rows = l.rows(net);
+        rows[0] = 0.1f;
+        l.setRows(net, rows);
+        assertThrows(IllegalStateException.class, () -> CompactModel.encode(net, Map.of(l.key(), c), true, new ArrayList<>()));
+    }
+
+    @Test
+    void truncatedOrForeignFilesAreOneLineErrors() throws Exception {
+        Net net = mlpWith(8, i -> 1, 0.3f);
+        Path file = dir.resolve("m.d4jc");
+        CompactModel.write(net, Map.of(), true, file);
+        byte[] all = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
+        DataException e = assertThrows(DataException.class, () -> Net.load(file));
+        assertTrue(e.getMessage().startsWith("cannot read compact model " + file), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void quantizedActivationSurvivesJson() {
+        QuantizedActivation a = new QuantizedActivation(new ActivationReLU(), 6, 0.9, 10);
+        a.getActivation(Nd4j.createFromArray(new float[] {-1f, 0.5f, 2f}), true);
+        Net net = Architectures.build(new MlpSpec(List.of(5), Activation.RELU, 0.0), "a", IN, 10, 1)
+                .mapActivations((name, x) -> name.equals("dense1") ? a : x);
+        String json = ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) net.model()).getLayerWiseConfigurations().toJson();
+        var back = org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json);
+        var act = ((org.deeplearning4j.nn.conf.layers.BaseLayer) back.getConf(0).getLayer()).getActivationFn();
+        assertEquals(a, act);
+        assertArrayEquals(new double[] {0.0, 2.0}, ((QuantizedActivation) act).range());
+    }
+}
