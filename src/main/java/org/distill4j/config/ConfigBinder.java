@@ -24,13 +24,14 @@ public final class ConfigBinder {
         STAGES.put(EvaluateStageConfig.TYPE, o -> o.build(() -> new EvaluateStageConfig(o.str("name", null),
                 slots(o, "models"), o.integer("batch_size", 128))));
         STAGES.put(PruneStageConfig.TYPE, o -> o.build(() -> new PruneStageConfig(o.str("name", null),
-                o.enumValue("model", ModelSlot.class, null), o.dbl("sparsity", null) == null ? missing(o, "sparsity") : o.dbl("sparsity", null),
+                o.enumValue("model", ModelSlot.class, null), o.enumValue("structure", PruneStageConfig.Structure.class, null),
+                o.enumValue("norm", PruneStageConfig.Norm.class, null), o.dbl("sparsity", null) == null ? missing(o, "sparsity") : o.dbl("sparsity", null),
                 perKindDouble(o.obj("sparsity_by_kind")), o.dbl("initial_sparsity", 0.0),
                 o.enumValue("scope", PruneStageConfig.Scope.class, null), o.strList("skip", null),
                 o.integer("begin", 0), o.integer("end", null), o.integer("frequency", 50), finetune(o))));
         STAGES.put(QuantizeStageConfig.TYPE, o -> o.build(() -> new QuantizeStageConfig(o.str("name", null),
                 o.enumValue("model", ModelSlot.class, null), o.integer("bits", 8), perKindInt(o.obj("bits_by_kind")),
-                o.integer("activation_bits", 8), o.dbl("ema_decay", 0.99), o.integer("freeze_after", null),
+                o.integer("activation_bits", 8), o.dbl("ema_decay", 0.99), o.integer("freeze_after", null), o.bool("fold_batchnorm", true),
                 o.strList("skip", null), finetune(o))));
         STAGES.put(ExportStageConfig.TYPE, o -> o.build(() -> new ExportStageConfig(o.str("name", null),
                 o.enumValue("model", ModelSlot.class, null), o.bool("huffman", true))));

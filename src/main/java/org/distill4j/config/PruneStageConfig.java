@@ -9,17 +9,38 @@ import java.util.List;
  * target sparsity rises from {@code initial_sparsity} to {@code sparsity} along a cubic between optimizer steps
  * {@code begin} and {@code end}, masks recomputed every {@code frequency} steps, then the network fine-tunes with
  * its masks held until the stage's last epoch. {@code scope: layer} prunes each layer to its target,
- * {@code global} ranks the weights of all pruned layers of a kind together. {@code skip} lists layer names or
+ * {@code global} ranks the weights of all pruned layers of a kind together. With {@code structure: filters} the stage
+ * instead removes the {@code sparsity} fraction of each prunable layer's filters (conv) or units (dense) with the
+ * smallest L1/L2 norm ({@code norm}) in one shot, rebuilds the smaller network, and fine-tunes it. {@code skip} lists layer names or
  * kinds ({@code conv}, {@code dense}, {@code output}, {@code first-conv}) that stay dense; by default the first
  * convolution and the output layer. {@code end} defaults to 70% of the stage's steps.
  */
-@JsonPropertyOrder({"type", "name", "model", "sparsity", "sparsity_by_kind", "initial_sparsity", "scope", "skip",
+@JsonPropertyOrder({"type", "name", "model", "structure", "norm", "sparsity", "sparsity_by_kind", "initial_sparsity", "scope", "skip",
         "begin", "end", "frequency"})
-public record PruneStageConfig(String name, ModelSlot model, double sparsity, PerKind<Double> sparsityByKind, double initialSparsity,
+public record PruneStageConfig(String name, ModelSlot model, Structure structure, Norm norm, double sparsity, PerKind<Double> sparsityByKind,
+                               double initialSparsity,
                                Scope scope, List<String> skip, int begin, Integer end, int frequency,
                                @JsonUnwrapped FinetuneConfig finetune) implements StageConfig {
     public static final String TYPE = "prune";
     public static final List<String> DEFAULT_SKIP = List.of("first-conv", "output");
+
+    /** {@code weights}: unstructured, masks; {@code filters}: whole conv filters / dense units removed, a smaller network rebuilt. */
+    public enum Structure { WEIGHTS, FILTERS;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yaml() {
+            return Obj.yamlName(this);
+        }
+    }
+
+    /** The filter norm that ranks filters for {@code structure: filters}. */
+    public enum Norm { L1, L2;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yaml() {
+            return Obj.yamlName(this);
+        }
+    }
 
     public enum Scope { LAYER, GLOBAL;
 
@@ -31,6 +52,8 @@ public record PruneStageConfig(String name, ModelSlot model, double sparsity, Pe
 
     public PruneStageConfig {
         model = model == null ? ModelSlot.STUDENT : model;
+        structure = structure == null ? Structure.WEIGHTS : structure;
+        norm = norm == null ? Norm.L1 : norm;
         sparsity(("sparsity"), sparsity);
         sparsityByKind = sparsityByKind == null ? PerKind.none() : sparsityByKind;
         for (String k : List.of("conv", "dense", "output")) {
@@ -44,6 +67,9 @@ public record PruneStageConfig(String name, ModelSlot model, double sparsity, Pe
             throw ConfigException.field("initial_sparsity", "must not exceed sparsity (" + sparsity + "), got " + initialSparsity);
         }
         scope = scope == null ? Scope.LAYER : scope;
+        if (structure == Structure.FILTERS && scope == Scope.GLOBAL) {
+            throw ConfigException.field("scope", "global ranks single weights; with structure: filters each layer loses its own fraction of filters");
+        }
         skip = skip == null ? DEFAULT_SKIP : List.copyOf(skip);
         Check.atLeast("begin", begin, 0);
         if (end != null && end < begin) {

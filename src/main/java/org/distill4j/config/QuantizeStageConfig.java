@@ -10,12 +10,13 @@ import java.util.List;
  * quantized weights, the optimizer updates float shadow weights (straight-through estimator). With
  * {@code activation_bits} (0: activations stay float) the output of every hidden layer's activation is fake-quantized asymmetric per tensor,
  * its range tracked by an EMA ({@code ema_decay}) and frozen after {@code freeze_after} steps (default: half the
- * stage). Pruned weights (zeros left by a {@code prune} stage) stay zero. {@code skip} lists layer names or kinds
+ * stage). With {@code fold_batchnorm} (default) every BatchNorm that follows a convolution is first folded into it,
+ * so the quantized weights are the ones inference multiplies by. Pruned weights (zeros left by a {@code prune} stage) stay zero. {@code skip} lists layer names or kinds
  * whose weights stay float.
  */
-@JsonPropertyOrder({"type", "name", "model", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after", "skip"})
+@JsonPropertyOrder({"type", "name", "model", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after", "fold_batchnorm", "skip"})
 public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKind<Integer> bitsByKind, int activationBits,
-                                  double emaDecay, Integer freezeAfter, List<String> skip,
+                                  double emaDecay, Integer freezeAfter, boolean foldBatchnorm, List<String> skip,
                                   @JsonUnwrapped FinetuneConfig finetune) implements StageConfig {
     public static final String TYPE = "quantize";
 

@@ -14,6 +14,7 @@ import org.distill4j.listen.MaskListener;
 import org.distill4j.math.Magnitude;
 import org.distill4j.math.PruningSchedule;
 import org.distill4j.model.Net;
+import org.distill4j.model.StructuredPruning;
 import org.distill4j.model.WeightLayers;
 import org.distill4j.model.WeightLayers.WeightLayer;
 import org.distill4j.model.WeightMasks;
@@ -41,6 +42,13 @@ public final class PruneStage implements Stage {
 
     @Override
     public void check(Map<ModelSlot, Net> models) {
+        if (config.structure() == PruneStageConfig.Structure.FILTERS) {
+            if (units(models.get(config.model())).isEmpty()) {
+                throw new ConfigException(path + ".structure", "the " + config.model().yaml() + " has no prunable filters or units outside 'skip' "
+                        + "(channels tied by a residual add, and the output layer, are never pruned)");
+            }
+            return;
+        }
         if (layers(models.get(config.model())).isEmpty()) {
             throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml() + "; nothing left to prune");
         }
@@ -54,8 +62,19 @@ public final class PruneStage implements Stage {
         return config.sparsityByKind().get(l.kind().yaml(), config.sparsity());
     }
 
+    /** The prunable units whose producer is not skipped. */
+    private List<StructuredPruning.Unit> units(Net net) {
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        layers(net).forEach(l -> allowed.add(l.layer()));
+        return StructuredPruning.units(net).stream().filter(u -> allowed.contains(u.producer())).toList();
+    }
+
     @Override
     public void run(StageContext ctx) throws Exception {
+        if (config.structure() == PruneStageConfig.Structure.FILTERS) {
+            runStructured(ctx);
+            return;
+        }
         ModelSlot slot = config.model();
         Net initial = ctx.model(slot);
         List<WeightLayer> layers = layers(initial);
@@ -109,6 +128,64 @@ public final class PruneStage implements Stage {
                 String.format("%.2f%%", 100 * (double) report.get("weight_sparsity")), table.toString().stripTrailing());
         ctx.put(slot, net, config.name());
         ctx.putMasks(slot, hook.current);
+        ctx.saveModel(config.name(), net);
+        ctx.stageTimes().put(config.name(), report);
+    }
+
+    /** {@code structure: filters}: one-shot removal of the lowest-norm filters, a smaller network, then fine-tuning. */
+    private void runStructured(StageContext ctx) throws Exception {
+        ModelSlot slot = config.model();
+        Net initial = ctx.model(slot);
+        List<StructuredPruning.Unit> units = units(initial);
+        Map<String, int[]> keep = new LinkedHashMap<>();
+        List<Map<String, Object>> perLayer = new ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format("%-16s %-6s %9s %9s%n", "layer", "kind", "channels", "kept"));
+        for (StructuredPruning.Unit u : units) {
+            double f = config.sparsityByKind().get(u.kind().yaml(), config.sparsity());
+            int[] k = StructuredPruning.keepByNorm(initial, u, f, config.norm() == PruneStageConfig.Norm.L2);
+            keep.put(u.producer(), k);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("layer", u.producer());
+            m.put("kind", u.kind().yaml());
+            m.put("channels", u.channels());
+            m.put("kept", k.length);
+            perLayer.add(m);
+            table.append(String.format("%-16s %-6s %9d %9d%n", u.producer(), u.kind().yaml(), u.channels(), k.length));
+        }
+        Net pruned = StructuredPruning.prune(initial, units, keep);
+        org.distill4j.model.ModelSummary before = org.distill4j.model.ModelSummary.of(initial, ctx.input());
+        org.distill4j.model.ModelSummary after = org.distill4j.model.ModelSummary.of(pruned, ctx.input());
+        org.distill4j.eval.ThroughputBench bench = new org.distill4j.eval.ThroughputBench(ctx.test(), Evaluator.DEFAULT_BATCH);
+        double speedBefore = bench.run(bench.infer("before", initial), 3, 20, 3).samplesPerSecond();
+        double speedAfter = bench.run(bench.infer("after", pruned), 3, 20, 3).samplesPerSecond();
+        double accBefore = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        double accPruned = Evaluator.accuracy(pruned, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        LOG.info("{}: removed the lowest-{} filters/units of {} layers: params {} -> {}, FLOPs/sample {} -> {}, inference {} -> {} samples/s "
+                        + "({}x, batch {}); test accuracy {} -> {} before fine-tuning\n{}", config.name(), config.norm().yaml(), units.size(),
+                before.params(), after.params(), before.flops(), after.flops(), String.format("%.0f", speedBefore), String.format("%.0f", speedAfter),
+                String.format("%.2f", speedAfter / speedBefore), Evaluator.DEFAULT_BATCH, String.format("%.4f", accBefore),
+                String.format("%.4f", accPruned), table.toString().stripTrailing());
+        Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
+        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, pruned, config.finetune().training(),
+                objective.loss(), objective.labels());
+        Net net = r.net();
+        double accAfter = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
+        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        report.put("structure", config.structure().yaml());
+        report.put("objective", objective.description());
+        report.put("params_before", before.params());
+        report.put("params_after", after.params());
+        report.put("flops_before", before.flops());
+        report.put("flops_after", after.flops());
+        report.put("infer_samples_per_s_before", speedBefore);
+        report.put("infer_samples_per_s_after", speedAfter);
+        report.put("infer_speedup", speedAfter / speedBefore);
+        report.put("test_acc_before", accBefore);
+        report.put("test_acc_pruned", accPruned);
+        report.put("test_acc_after", accAfter);
+        report.put("layers", perLayer);
+        LOG.info("{}: test accuracy {} -> {} after fine-tuning", config.name(), String.format("%.4f", accBefore), String.format("%.4f", accAfter));
+        ctx.put(slot, net, config.name());
         ctx.saveModel(config.name(), net);
         ctx.stageTimes().put(config.name(), report);
     }

@@ -60,7 +60,18 @@ public final class QuantizeStage implements Stage {
     @Override
     public void run(StageContext ctx) throws Exception {
         ModelSlot slot = config.model();
-        Net initial = ctx.model(slot);
+        Net unfolded = ctx.model(slot);
+        Net initial = unfolded;
+        List<String> folded = List.of();
+        if (config.foldBatchnorm()) {
+            org.distill4j.model.BatchNormFolding.Result f = org.distill4j.model.BatchNormFolding.fold(unfolded);
+            initial = f.net();
+            folded = f.folded();
+            if (!folded.isEmpty()) {
+                LOG.info("{}: folded {} BatchNorm layers into the convolutions before them ({})", config.name(), folded.size(), String.join(", ", folded));
+            }
+        }
+        final Net base = initial;
         List<WeightLayer> layers = layers(initial);
         long total = Trainer.totalSteps(ctx, config.finetune().training());
         long freezeAfter = config.freezeAfter() != null ? config.freezeAfter() : Math.max(1, total / 2);
@@ -69,7 +80,7 @@ public final class QuantizeStage implements Stage {
         List<String> quantizedActivations = new ArrayList<>();
         if (config.activationBits() > 0) {
             start = initial.mapActivations((name, a) -> {
-                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(outputLayer(initial))) {
+                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(outputLayer(base))) {
                     return a;
                 }
                 quantizedActivations.add(name);
@@ -101,6 +112,7 @@ public final class QuantizeStage implements Stage {
         }
         report.put("layers", perLayer);
         report.put("activation_bits", config.activationBits());
+        report.put("batchnorm_folded", folded);
         report.put("activation_ranges", hook.ranges(net));
         LOG.info("{}: test accuracy {} (float) -> {} (quantized weights{})", config.name(), String.format("%.4f", before),
                 String.format("%.4f", after), config.activationBits() > 0 ? " and activations" : "");
