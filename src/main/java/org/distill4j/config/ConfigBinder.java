@@ -33,6 +33,8 @@ public final class ConfigBinder {
                 o.enumValue("model", ModelSlot.class, null), o.integer("bits", 8), perKindInt(o.obj("bits_by_kind")),
                 o.integer("activation_bits", 8), o.dbl("ema_decay", 0.99), o.integer("freeze_after", null), o.bool("fold_batchnorm", true),
                 o.strList("skip", null), finetune(o))));
+        STAGES.put(LowRankStageConfig.TYPE, o -> o.build(() -> new LowRankStageConfig(o.str("name", null),
+                o.enumValue("model", ModelSlot.class, null), o.integer("rank", null), o.dbl("energy", null), o.strList("skip", null), finetune(o))));
         STAGES.put(ExportStageConfig.TYPE, o -> o.build(() -> new ExportStageConfig(o.str("name", null),
                 o.enumValue("model", ModelSlot.class, null), o.bool("huffman", true))));
 

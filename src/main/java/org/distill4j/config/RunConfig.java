@@ -75,8 +75,10 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
                     throw new ConfigException(at, "distill needs a 'student:' section");
                 }
                 ready.add(ModelSlot.STUDENT);
-            } else if (s instanceof PruneStageConfig || s instanceof QuantizeStageConfig || s instanceof ExportStageConfig) {
-                ModelSlot m = s instanceof PruneStageConfig p ? p.model() : s instanceof QuantizeStageConfig q ? q.model() : ((ExportStageConfig) s).model();
+            } else if (s instanceof PruneStageConfig || s instanceof QuantizeStageConfig || s instanceof LowRankStageConfig
+                    || s instanceof ExportStageConfig) {
+                ModelSlot m = s instanceof PruneStageConfig p ? p.model() : s instanceof QuantizeStageConfig q ? q.model()
+                        : s instanceof LowRankStageConfig l ? l.model() : ((ExportStageConfig) s).model();
                 if (!ready.contains(m)) {
                     throw new ConfigException(at + ".model", s.type() + " works on the " + m.yaml() + ", which no earlier stage trains or loads");
                 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** One entry of {@code stages:}. Each implementation is one stage type; {@link #type()} is its YAML name. */
 public sealed interface StageConfig permits TrainStageConfig, DistillStageConfig, EvaluateStageConfig, PruneStageConfig,
-        QuantizeStageConfig, ExportStageConfig {
+        QuantizeStageConfig, LowRankStageConfig, ExportStageConfig {
     @JsonProperty("type")
     String type();
 

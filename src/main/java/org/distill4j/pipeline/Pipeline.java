@@ -218,6 +218,8 @@ public final class Pipeline {
                 used.add(q.model());
             } else if (s instanceof org.distill4j.config.ExportStageConfig e) {
                 used.add(e.model());
+            } else if (s instanceof org.distill4j.config.LowRankStageConfig l) {
+                used.add(l.model());
             }
         }
         Map<ModelSlot, Net> models = new java.util.EnumMap<>(ModelSlot.class);
@@ -289,7 +291,8 @@ public final class Pipeline {
         List<String> components = new ArrayList<>(List.of("split", "teacher.init", "student.init"));
         for (StageConfig st : config.stages()) {
             if (st instanceof org.distill4j.config.TrainStageConfig || st instanceof org.distill4j.config.DistillStageConfig
-                    || st instanceof org.distill4j.config.PruneStageConfig || st instanceof org.distill4j.config.QuantizeStageConfig) {
+                    || st instanceof org.distill4j.config.PruneStageConfig || st instanceof org.distill4j.config.QuantizeStageConfig
+                    || st instanceof org.distill4j.config.LowRankStageConfig) {
                 components.addAll(Trainer.seedComponents(st.name()));
             }
         }

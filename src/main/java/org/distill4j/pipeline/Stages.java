@@ -4,6 +4,7 @@ import java.util.function.BiFunction;
 import org.distill4j.config.DistillStageConfig;
 import org.distill4j.config.EvaluateStageConfig;
 import org.distill4j.config.ExportStageConfig;
+import org.distill4j.config.LowRankStageConfig;
 import org.distill4j.config.PruneStageConfig;
 import org.distill4j.config.QuantizeStageConfig;
 import org.distill4j.config.StageConfig;
@@ -12,6 +13,7 @@ import org.distill4j.registry.Registry;
 import org.distill4j.stage.distill.DistillStage;
 import org.distill4j.stage.evaluate.EvaluateStage;
 import org.distill4j.stage.export.ExportStage;
+import org.distill4j.stage.lowrank.LowRankStage;
 import org.distill4j.stage.prune.PruneStage;
 import org.distill4j.stage.quant.QuantizeStage;
 import org.distill4j.stage.train.TrainStage;
@@ -23,6 +25,7 @@ public final class Stages {
             .register(DistillStageConfig.TYPE, (c, p) -> new DistillStage((DistillStageConfig) c))
             .register(PruneStageConfig.TYPE, (c, p) -> new PruneStage((PruneStageConfig) c, p))
             .register(QuantizeStageConfig.TYPE, (c, p) -> new QuantizeStage((QuantizeStageConfig) c, p))
+            .register(LowRankStageConfig.TYPE, (c, p) -> new LowRankStage((LowRankStageConfig) c, p))
             .register(ExportStageConfig.TYPE, (c, p) -> new ExportStage((ExportStageConfig) c))
             .register(EvaluateStageConfig.TYPE, (c, p) -> new EvaluateStage((EvaluateStageConfig) c));
 

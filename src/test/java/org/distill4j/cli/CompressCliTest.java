@@ -105,5 +105,10 @@ class CompressCliTest {
         CliTest.Result b = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set", "output.dir=" + tmp,
                 "--set", "stages.quantize.bits=16");
         assertEquals("error: stages[3].bits: must be 2..8, got 16\n", b.err());
+        CliTest.Result rank = CliTest.run("train", "--config", "configs/quick/lowrank-mlp.yaml", "--set", "output.dir=" + tmp,
+                "--set", "stages.lowrank.rank=500", "--set", "stages.lowrank.energy=null");
+        assertEquals(2, rank.code());
+        assertEquals("error: stages[2].rank: must be at most 300 for layer dense1 (784 x 300), got 500\n", rank.err());
+        assertEquals(List.of(), CliTest.runDirs(tmp));
     }
 }

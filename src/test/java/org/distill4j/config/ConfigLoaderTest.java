@@ -97,7 +97,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, prune, quantize, train",
+        assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, lowrank, prune, quantize, train",
                 error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
         assertEquals("student.arch: unknown architecture 'vgg'; known: layers, lenet5, mlp, resnet",
                 error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: vgg}")));
@@ -193,6 +193,12 @@ class ConfigLoaderTest {
         assertEquals("stages[4].activation_bits: must be 2..8 (or 0 for float activations), got 12",
                 error(COMPRESS.replace("bits: 6", "bits: 6, activation_bits: 12")));
         assertEquals("stages[4].ema_decay: must be in [0, 1), got 1", error(COMPRESS.replace("bits: 6", "bits: 6, ema_decay: 1")));
+        assertEquals("stages[3].scope: global ranks single weights; with structure: filters each layer loses its own fraction of filters",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, structure: filters, scope: global")));
+        assertEquals("stages[3].rank: give exactly one of rank or energy",
+                error(COMPRESS.replace("{type: prune, sparsity: 0.9, epochs: 2}", "{type: lowrank, rank: 4, energy: 0.9}")));
+        assertEquals("stages[3].energy: must be in (0, 1], got 1.5",
+                error(COMPRESS.replace("{type: prune, sparsity: 0.9, epochs: 2}", "{type: lowrank, energy: 1.5}")));
         assertEquals("stages[3].model: prune works on the baseline, which no earlier stage trains or loads",
                 error(COMPRESS.replace("{type: train, model: baseline, epochs: 2}", "{type: train, model: teacher, name: t2, epochs: 1}")
                         .replace("sparsity: 0.9,", "sparsity: 0.9, model: baseline,")));
