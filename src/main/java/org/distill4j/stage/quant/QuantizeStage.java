@@ -93,7 +93,7 @@ public final class QuantizeStage implements Stage {
                 quantizedActivations.size(), config.activationBits(), freezeAfter, total,
                 masks == null ? "" : "; pruning masks held", String.format("%.4f", before));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
-        Hook hook = new Hook(layers, masks);
+        Hook hook = new Hook(layers, masks, this::bits);
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, start, config.finetune().training(),
                 objective.loss(), objective.labels(), hook);
         Net net = r.net();
@@ -131,17 +131,19 @@ public final class QuantizeStage implements Stage {
     }
 
     /** Float shadow weights, updated by each step's Δ and re-quantized into the network. */
-    private final class Hook implements StepHook {
+    static final class Hook implements StepHook {
         final List<WeightLayer> layers;
         final WeightMasks masks;
+        final java.util.function.ToIntFunction<WeightLayer> bits;
         final Map<String, float[]> shadow = new LinkedHashMap<>();
         final Map<String, float[]> keep = new LinkedHashMap<>();
         final Map<String, Quantizer.Channels> channels = new LinkedHashMap<>();
         final Map<String, float[]> held = new LinkedHashMap<>();
 
-        Hook(List<WeightLayer> layers, WeightMasks masks) {
+        Hook(List<WeightLayer> layers, WeightMasks masks, java.util.function.ToIntFunction<WeightLayer> bits) {
             this.layers = layers;
             this.masks = masks;
+            this.bits = bits;
         }
 
         @Override
@@ -163,7 +165,7 @@ public final class QuantizeStage implements Stage {
                     s[i] *= k[i];
                 }
             }
-            Quantizer.Channels q = Quantizer.quantizeSymmetric(s, l.channels(), bits(l));
+            Quantizer.Channels q = Quantizer.quantizeSymmetric(s, l.channels(), bits.applyAsInt(l));
             float[] v = q.values();
             channels.put(l.key(), q);
             held.put(l.key(), v);
