@@ -37,12 +37,19 @@ public record Objective(ILossFunction loss, Trainer.LabelSource labels, String d
         Map.Entry<Boolean, String> decision = cacheDecision(cache, train.deterministic());
         Trainer.LabelSource labels;
         if (decision.getKey()) {
-            long t0 = System.nanoTime();
-            INDArray cached = teacherLogits(teacher, train);
-            LOG.info("{}: teacher logits cached ({} x {}, computed once in {} s) because {}", stageName, cached.size(0), cached.size(1),
-                    String.format("%.1f", (System.nanoTime() - t0) / 1e9), decision.getValue());
-            float[] table = cached.data().asFloat();
-            labels = (order, from, to, features) -> train.teacherAndOneHot(table, order, from, to);
+            float[] table = ctx.teacherLogits(teacher);
+            if (table == null) {
+                long t0 = System.nanoTime();
+                INDArray cached = teacherLogits(teacher, train);
+                LOG.info("{}: teacher logits cached ({} x {}, computed once in {} s) because {}", stageName, cached.size(0), cached.size(1),
+                        String.format("%.1f", (System.nanoTime() - t0) / 1e9), decision.getValue());
+                table = cached.data().asFloat();
+                ctx.putTeacherLogits(teacher, table);
+            } else {
+                LOG.info("{}: reusing the teacher logits cached by an earlier stage because {}", stageName, decision.getValue());
+            }
+            float[] logits = table;
+            labels = (order, from, to, features) -> train.teacherAndOneHot(logits, order, from, to);
         } else {
             LOG.info("{}: teacher runs on every batch (inference mode) because {}", stageName, decision.getValue());
             labels = (order, from, to, features) -> Nd4j.hstack(teacher.output(features), train.oneHot(order, from, to));

@@ -30,6 +30,7 @@ public final class StageContext {
     private final Map<ModelSlot, String> producedBy = new EnumMap<>(ModelSlot.class);
     private final Map<ModelSlot, Map<String, Object>> results = new EnumMap<>(ModelSlot.class);
     private final Map<String, Object> stageTimes = new LinkedHashMap<>();
+    private final Map<Net, float[]> teacherLogits = new java.util.IdentityHashMap<>();
     private final Map<ModelSlot, org.distill4j.model.WeightMasks> masks = new EnumMap<>(ModelSlot.class);
     private final Map<ModelSlot, Map<String, org.distill4j.math.Quantizer.Channels>> quantized = new EnumMap<>(ModelSlot.class);
 
@@ -101,6 +102,16 @@ public final class StageContext {
         producedBy.put(slot, stageName);
         masks.remove(slot);
         quantized.remove(slot);
+    }
+
+    /** The training split's teacher logits computed by an earlier stage for this very network (same object), or null. */
+    public float[] teacherLogits(Net teacher) {
+        return teacherLogits.get(teacher);
+    }
+
+    public void putTeacherLogits(Net teacher, float[] logits) {
+        teacherLogits.clear();
+        teacherLogits.put(teacher, logits);
     }
 
     /** Hands on the pruning masks of the model in {@code slot} (after {@link #put}), for later stages to hold. */
