@@ -1,0 +1,127 @@
+package org.distill4j.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares a run directory with its reproduction: what differs in provenance (versions, commit, hardware, data
+ * checksums) as warnings, then metric by metric — each model's test accuracy and top-5, each stage's final loss and
+ * reported accuracies and exported bytes, and every {@code metrics.jsonl} line with its timing fields left out.
+ */
+public final class Reproduction {
+    private Reproduction() {
+    }
+
+    /** One compared metric; {@code same} is exact equality. */
+    public record Row(String metric, String original, String reproduced, boolean same) {
+    }
+
+    public record Report(List<String> warnings, List<Row> rows) {
+        public long differing() {
+            return rows.stream().filter(r -> !r.same()).count();
+        }
+
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            warnings.forEach(w -> sb.append("warning: ").append(w).append('\n'));
+            int w = rows.stream().mapToInt(r -> r.metric().length()).max().orElse(6);
+            sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", "metric", "original", "reproduction", ""));
+            for (Row r : rows) {
+                sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", r.metric(), r.original(), r.reproduced(), r.same() ? "same" : "DIFFERS"));
+            }
+            sb.append(differing() == 0 ? "reproduced exactly: all " + rows.size() + " metrics identical\n"
+                    : differing() + " of " + rows.size() + " metrics differ\n");
+            return sb.toString();
+        }
+    }
+
+    static final List<String> TIMING = List.of("samples_per_s", "epoch_train_s", "wall_s");
+
+    public static Report compare(Path original, Path reproduced) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        JsonNode pa = Json.MAPPER.readTree(original.resolve("provenance.json").toFile());
+        JsonNode pb = Json.MAPPER.readTree(reproduced.resolve("provenance.json").toFile());
+        for (String k : List.of("code/distill4j_version", "code/dl4j_version", "code/nd4j_backend", "code/nd4j_native_build", "code/git_commit",
+                "code/git_dirty", "platform/cpu", "platform/cores", "platform/java_version", "platform/os", "backend/threads",
+                "data/content_sha256")) {
+            JsonNode a = pa.at("/" + k);
+            JsonNode b = pb.at("/" + k);
+            if (!a.equals(b)) {
+                warnings.add(k.replace('/', '.') + " differs: " + brief(a) + " then, " + brief(b) + " now");
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        JsonNode sa = Json.MAPPER.readTree(original.resolve("summary.json").toFile());
+        JsonNode sb = Json.MAPPER.readTree(reproduced.resolve("summary.json").toFile());
+        for (Iterator<String> it = sa.path("models").fieldNames(); it.hasNext(); ) {
+            String m = it.next();
+            for (String k : List.of("test_accuracy", "test_top5_accuracy", "params")) {
+                rows.add(row("models." + m + "." + k, sa.path("models").path(m).path(k), sb.path("models").path(m).path(k)));
+            }
+        }
+        for (Iterator<String> it = sa.path("stages").fieldNames(); it.hasNext(); ) {
+            String s = it.next();
+            for (String k : List.of("final_loss", "test_acc_after", "weight_sparsity", "file_bytes", "test_accuracy")) {
+                JsonNode a = sa.path("stages").path(s).path(k);
+                if (!a.isMissingNode()) {
+                    rows.add(row("stages." + s + "." + k, a, sb.path("stages").path(s).path(k)));
+                }
+            }
+        }
+        List<String> la = metricLines(original);
+        List<String> lb = metricLines(reproduced);
+        int same = 0;
+        for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
+            same += la.get(i).equals(lb.get(i)) ? 1 : 0;
+        }
+        rows.add(new Row("metrics.jsonl lines (timings aside)", la.size() + " lines", same + " of " + lb.size() + " identical",
+                same == la.size() && la.size() == lb.size()));
+        return new Report(warnings, rows);
+    }
+
+    private static Row row(String metric, JsonNode a, JsonNode b) {
+        return new Row(metric, brief(a), brief(b), a.equals(b));
+    }
+
+    private static String brief(JsonNode n) {
+        if (n == null || n.isMissingNode()) {
+            return "-";
+        }
+        String s = n.isTextual() ? n.asText() : n.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    private static List<String> metricLines(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        Path f = run.resolve("metrics.jsonl");
+        if (!Files.isRegularFile(f)) {
+            return out;
+        }
+        for (String l : Files.readAllLines(f)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            ObjectNode n = (ObjectNode) Json.MAPPER.readTree(l);
+            n.remove(TIMING);
+            out.add(n.toString());
+        }
+        return out;
+    }
+
+    /** The checked inputs of a run directory: its resolved config text and its provenance. */
+    public static Map.Entry<String, JsonNode> inputs(Path run) throws IOException {
+        Path cfg = run.resolve("config.resolved.yaml");
+        Path prov = run.resolve("provenance.json");
+        if (!Files.isRegularFile(cfg) || !Files.isRegularFile(prov) || !Files.isRegularFile(run.resolve("summary.json"))) {
+            throw new org.distill4j.config.ConfigException("", run + " is not a completed run directory (needs config.resolved.yaml, provenance.json, summary.json)");
+        }
+        return Map.entry(Files.readString(cfg), Json.MAPPER.readTree(prov.toFile()));
+    }
+}
