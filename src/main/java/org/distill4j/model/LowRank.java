@@ -64,7 +64,7 @@ public final class LowRank {
             List<NeuralNetConfiguration> confs = m.getLayerWiseConfigurations().getConfs();
             for (int i = 0; i < confs.size(); i++) {
                 if (confs.get(i).getLayer() instanceof DenseLayer d) {
-                    out.put(d.getLayerName() == null ? "layer" + i : d.getLayerName(), i);
+                    out.put(WeightLayers.layerName(d, i), i);
                 }
             }
         }
@@ -86,7 +86,7 @@ public final class LowRank {
             if (old.getInputPreProcess(i) != null) {
                 pre.put(at, old.getInputPreProcess(i).clone());
             }
-            String name = c.getLayer().getLayerName() == null ? "layer" + i : c.getLayer().getLayerName();
+            String name = WeightLayers.layerName(c.getLayer(), i);
             Integer r = c.getLayer() instanceof DenseLayer ? ranks.get(name) : null;
             if (r == null) {
                 confs.add(c);

@@ -34,7 +34,7 @@ public record ModelSummary(List<Row> rows, long params, long flops) {
             List<InputType> types = m.getLayerWiseConfigurations().getLayerActivationTypes(input.type());
             for (int i = 0; i < m.getnLayers(); i++) {
                 Layer conf = m.getLayerWiseConfigurations().getConf(i).getLayer();
-                String name = conf.getLayerName() != null ? conf.getLayerName() : "layer" + i;
+                String name = WeightLayers.layerName(conf, i);
                 rows.add(row(name, conf, types.get(i), m.getLayer(i).numParams()));
             }
         } else {

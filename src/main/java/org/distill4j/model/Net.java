@@ -159,7 +159,7 @@ public final class Net {
             List<NeuralNetConfiguration> confs = m.getLayerWiseConfigurations().getConfs();
             for (int i = 0; i < confs.size(); i++) {
                 Layer l = confs.get(i).getLayer();
-                mapActivation(l, l.getLayerName() == null ? "layer" + i : l.getLayerName(), collect);
+                mapActivation(l, WeightLayers.layerName(l, i), collect);
             }
         } else {
             ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
@@ -182,7 +182,7 @@ public final class Net {
             List<NeuralNetConfiguration> confs = conf.getConfs();
             for (int i = 0; i < confs.size(); i++) {
                 Layer l = confs.get(i).getLayer();
-                mapActivation(l, l.getLayerName() == null ? "layer" + i : l.getLayerName(), f);
+                mapActivation(l, WeightLayers.layerName(l, i), f);
             }
             MultiLayerNetwork n = new MultiLayerNetwork(conf);
             n.init(m.params().dup(), false);

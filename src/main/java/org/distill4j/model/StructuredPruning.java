@@ -12,10 +12,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
@@ -54,8 +51,8 @@ public final class StructuredPruning {
             int n = conf.getConfs().size();
             for (int i = 0; i < n; i++) {
                 Layer l = conf.getConf(i).getLayer();
-                out.put(name(l, i), new Node(name(l, i), String.valueOf(i), l,
-                        i + 1 < n ? List.of(name(conf.getConf(i + 1).getLayer(), i + 1)) : List.of(), conf.getInputPreProcess(i)));
+                out.put(WeightLayers.layerName(l, i), new Node(WeightLayers.layerName(l, i), String.valueOf(i), l,
+                        i + 1 < n ? List.of(WeightLayers.layerName(conf.getConf(i + 1).getLayer(), i + 1)) : List.of(), conf.getInputPreProcess(i)));
             }
         } else {
             ComputationGraphConfiguration conf = ((ComputationGraph) net.model()).getConfiguration();
@@ -71,26 +68,12 @@ public final class StructuredPruning {
         return out;
     }
 
-    private static String name(Layer l, int i) {
-        return l.getLayerName() == null ? "layer" + i : l.getLayerName();
-    }
-
-    private static WeightLayers.Kind kind(Layer l) {
-        if (l instanceof BaseOutputLayer) {
-            return WeightLayers.Kind.OUTPUT;
-        }
-        if (l != null && l.getClass() == ConvolutionLayer.class) {
-            return WeightLayers.Kind.CONV;
-        }
-        return l instanceof DenseLayer ? WeightLayers.Kind.DENSE : null;
-    }
-
     /** The prunable units of {@code net}, in network order. */
     public static List<Unit> units(Net net) {
         Map<String, Node> nodes = nodes(net);
         List<Unit> out = new ArrayList<>();
         for (Node p : nodes.values()) {
-            WeightLayers.Kind k = kind(p.layer());
+            WeightLayers.Kind k = WeightLayers.kindOf(p.layer());
             if (k != WeightLayers.Kind.CONV && k != WeightLayers.Kind.DENSE) {
                 continue;
             }
@@ -103,7 +86,7 @@ public final class StructuredPruning {
                 if (l == null) {
                     break; // a merge or other vertex: channels tied
                 }
-                if (kind(l) != null) {
+                if (WeightLayers.kindOf(l) != null) {
                     int spatial = 1;
                     if (next.pre() instanceof CnnToFeedForwardPreProcessor c) {
                         spatial = (int) (c.getInputHeight() * c.getInputWidth());
@@ -136,8 +119,8 @@ public final class StructuredPruning {
      * filter norm, ties by index; at least one channel is always kept. Sorted ascending.
      */
     public static int[] keepByNorm(Net net, Unit u, double fraction, boolean l2) {
-        INDArray w = net.model().paramTable().get(prefix(net, u.producer()) + "_W");
-        float[] rows = (u.kind() == WeightLayers.Kind.CONV ? w.dup('c') : w.transpose().dup('c')).data().asFloat();
+        String key = prefix(net, u.producer()) + "_W";
+        float[] rows = WeightLayers.of(net).stream().filter(l -> l.key().equals(key)).findFirst().orElseThrow().rows(net);
         int c = u.channels();
         int per = rows.length / c;
         double[] norm = new double[c];
@@ -178,8 +161,8 @@ public final class StructuredPruning {
             Map<String, Layer> layers = new LinkedHashMap<>();
             Map<String, Integer> index = new LinkedHashMap<>();
             for (int i = 0; i < conf.getConfs().size(); i++) {
-                layers.put(name(conf.getConf(i).getLayer(), i), conf.getConf(i).getLayer());
-                index.put(name(conf.getConf(i).getLayer(), i), i);
+                layers.put(WeightLayers.layerName(conf.getConf(i).getLayer(), i), conf.getConf(i).getLayer());
+                index.put(WeightLayers.layerName(conf.getConf(i).getLayer(), i), i);
             }
             for (Unit u : byProducer.values()) {
                 resize(layers, u, keep.get(u.producer()).length);
@@ -249,7 +232,7 @@ public final class StructuredPruning {
                     if (n.name().equals(u.batchNorm())) {
                         a = select(a, a.rank() - 1, k);
                     } else if (n.name().equals(u.consumer()) && p.equals("W")) {
-                        if (kind(n.layer()) == WeightLayers.Kind.CONV) {
+                        if (WeightLayers.kindOf(n.layer()) == WeightLayers.Kind.CONV) {
                             a = select(a, 1, k);
                         } else {
                             int[] rows = new int[k.length * u.spatial()];

@@ -74,6 +74,22 @@ public final class WeightLayers {
         }
     }
 
+    /** A layer's name: its configured name, else {@code layer<index>} (its position in a layer-list network). */
+    public static String layerName(Layer l, int index) {
+        return l.getLayerName() == null ? "layer" + index : l.getLayerName();
+    }
+
+    /** The weight-layer kind of a layer configuration, or null for layers without a weight matrix compression works on. */
+    public static Kind kindOf(Layer l) {
+        if (l instanceof BaseOutputLayer) {
+            return Kind.OUTPUT;
+        }
+        if (l != null && l.getClass() == ConvolutionLayer.class) {
+            return Kind.CONV;
+        }
+        return l instanceof DenseLayer ? Kind.DENSE : null;
+    }
+
     /** The weight layers of {@code net}, in network (topological) order. */
     public static List<WeightLayer> of(Net net) {
         List<String> names = new ArrayList<>();
@@ -83,7 +99,7 @@ public final class WeightLayers {
             List<NeuralNetConfiguration> c = m.getLayerWiseConfigurations().getConfs();
             for (int i = 0; i < c.size(); i++) {
                 Layer l = c.get(i).getLayer();
-                names.add(l.getLayerName() == null ? "layer" + i : l.getLayerName());
+                names.add(layerName(l, i));
                 keys.add(i + "_W");
                 confs.add(l);
             }
@@ -102,18 +118,8 @@ public final class WeightLayers {
         List<WeightLayer> out = new ArrayList<>();
         boolean seenConv = false;
         for (int i = 0; i < confs.size(); i++) {
-            Layer l = confs.get(i);
-            Kind kind;
-            if (l instanceof BaseOutputLayer) {
-                kind = Kind.OUTPUT;
-            } else if (l instanceof ConvolutionLayer && l.getClass() == ConvolutionLayer.class) {
-                kind = Kind.CONV;
-            } else if (l instanceof DenseLayer) {
-                kind = Kind.DENSE;
-            } else {
-                continue;
-            }
-            INDArray w = table.get(keys.get(i));
+            Kind kind = kindOf(confs.get(i));
+            INDArray w = kind == null ? null : table.get(keys.get(i));
             if (w == null) {
                 continue;
             }
