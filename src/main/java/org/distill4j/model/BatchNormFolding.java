@@ -71,9 +71,7 @@ public final class BatchNormFolding {
         Map<String, INDArray> src = net.model().paramTable();
         Map<String, INDArray> dst = g.paramTable();
         for (Map.Entry<String, INDArray> e : dst.entrySet()) {
-            if (src.containsKey(e.getKey()) && !e.getKey().endsWith("_b")) {
-                e.getValue().assign(src.get(e.getKey()));
-            } else if (src.containsKey(e.getKey())) {
+            if (src.containsKey(e.getKey())) {
                 e.getValue().assign(src.get(e.getKey()));
             }
         }

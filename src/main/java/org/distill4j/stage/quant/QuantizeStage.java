@@ -71,7 +71,7 @@ public final class QuantizeStage implements Stage {
                 LOG.info("{}: folded {} BatchNorm layers into the convolutions before them ({})", config.name(), folded.size(), String.join(", ", folded));
             }
         }
-        final Net base = initial;
+        String output = outputLayer(initial);
         List<WeightLayer> layers = layers(initial);
         long total = Trainer.totalSteps(ctx, config.finetune().training());
         long freezeAfter = config.freezeAfter() != null ? config.freezeAfter() : Math.max(1, total / 2);
@@ -80,7 +80,7 @@ public final class QuantizeStage implements Stage {
         List<String> quantizedActivations = new ArrayList<>();
         if (config.activationBits() > 0) {
             start = initial.mapActivations((name, a) -> {
-                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(outputLayer(base))) {
+                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(output)) {
                     return a;
                 }
                 quantizedActivations.add(name);
