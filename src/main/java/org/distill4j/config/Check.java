@@ -66,6 +66,11 @@ public final class Check {
         return List.copyOf(list);
     }
 
+    /** An enum constant's YAML name ({@code GRID} → {@code grid}). */
+    public static String yaml(Enum<?> e) {
+        return Obj.yamlName(e);
+    }
+
     public static String fmt(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);

@@ -169,7 +169,7 @@ public final class ConfigLoader {
      * {@code stages[2]}), or the {@code name}/{@code type} of exactly one element ({@code stages.distill}).
      * The value is read as YAML ({@code 8}, {@code true}, {@code [128, 64]}).
      */
-    static void applyOverride(ObjectNode root, String override) {
+    public static void applyOverride(ObjectNode root, String override) {
         int eq = override.indexOf('=');
         if (eq <= 0) {
             throw new ConfigException("--set " + override, "expected key=value, e.g. stages.distill.temperature=8");

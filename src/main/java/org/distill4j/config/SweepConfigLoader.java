@@ -1,0 +1,204 @@
+package org.distill4j.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a sweep file ({@link SweepConfig}) and the run config its trials start from. The base config is resolved
+ * (its own {@code base:} files merged, the sweep's {@code set:} applied) once, here, and each searched key is tried
+ * at its extreme values, so a misspelt key or an out-of-range bound is an error before any trial runs.
+ */
+public final class SweepConfigLoader {
+    private SweepConfigLoader() {
+    }
+
+    /** A sweep config with its resolved base run config tree. */
+    public record Loaded(SweepConfig config, ObjectNode baseTree) {
+    }
+
+    public static Loaded load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "sweep file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read sweep file " + file + ": " + e.getMessage());
+        }
+        SweepConfig cfg = bind(ConfigLoader.readTree(text, file.toString()), ConfigLoader.defaultName(file));
+        Path basePath = file.toAbsolutePath().getParent().resolve(cfg.base());
+        if (!Files.isRegularFile(basePath)) {
+            throw new ConfigException("base", "file not found: " + cfg.base() + " (relative to " + file.toAbsolutePath().getParent() + ")");
+        }
+        ObjectNode tree;
+        try {
+            tree = ConfigLoader.resolveTree(basePath, cfg.set());
+            ConfigBinder.bind(tree.deepCopy(), cfg.name());
+        } catch (ConfigException e) {
+            throw new ConfigException("base", cfg.base() + ": " + e.getMessage());
+        }
+        for (SweepConfig.ParamSpec p : cfg.space()) {
+            for (String v : extremes(p)) {
+                ObjectNode t = tree.deepCopy();
+                try {
+                    ConfigLoader.applyOverride(t, p.key() + "=" + v);
+                    ConfigBinder.bind(t, cfg.name());
+                } catch (ConfigException e) {
+                    throw new ConfigException("space." + p.key(), "the value " + v + " gives an invalid run config: " + e.getMessage());
+                }
+            }
+        }
+        return new Loaded(cfg, tree);
+    }
+
+    /**
+     * A sweep directory's own copies: its {@code sweep.yaml} and the base run config as it was resolved when the
+     * sweep started (so a resumed sweep does not depend on files that may have changed since).
+     */
+    public static Loaded reload(Path sweepYaml, Path baseResolved, String defaultName) {
+        try {
+            SweepConfig cfg = bind(ConfigLoader.readTree(Files.readString(sweepYaml), sweepYaml.toString()), defaultName);
+            return new Loaded(cfg, ConfigLoader.readTree(Files.readString(baseResolved), baseResolved.toString()));
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + sweepYaml + " or " + baseResolved + ": " + e.getMessage());
+        }
+    }
+
+    /** The values tried at load time: every choice, or both bounds. */
+    static List<String> extremes(SweepConfig.ParamSpec p) {
+        return switch (p.kind()) {
+            case CHOICE -> p.choices();
+            case INTEGER -> List.of(String.valueOf((long) p.lo()), String.valueOf((long) p.hi()));
+            case CONTINUOUS -> List.of(String.valueOf(p.lo()), String.valueOf(p.hi()));
+        };
+    }
+
+    /** Binds a parsed sweep file. */
+    public static SweepConfig bind(JsonNode root, String defaultName) {
+        Obj o = new Obj("", root);
+        return o.build(() -> new SweepConfig(o.integer("version", null) == null ? missingVersion() : o.integer("version", null),
+                o.str("name", defaultName), o.str("base", null), o.strList("set", null), space(o),
+                strategy(o.obj("strategy")), o.integer("max_trials", null), goal(o, "objective", true),
+                o.has("secondary") ? goal(o, "secondary", false) : null, constraints(o), executor(o.obj("executor")),
+                slurm(o.obj("slurm")), outputDir(o), report(o.obj("report"))));
+    }
+
+    private static String outputDir(Obj root) {
+        Obj out = root.obj("output");
+        return out.build(() -> out.str("dir", "experiments/sweeps"));
+    }
+
+    private static int missingVersion() {
+        throw new ConfigException("version", "missing; this distill4j reads 'version: " + RunConfig.SCHEMA_VERSION + "'");
+    }
+
+    private static List<SweepConfig.ParamSpec> space(Obj root) {
+        JsonNode s = root.raw("space");
+        if (s == null) {
+            return null;
+        }
+        if (!s.isObject()) {
+            throw new ConfigException("space", "must be a mapping from config keys to ranges, got " + Obj.describe(s));
+        }
+        List<SweepConfig.ParamSpec> out = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : s.properties()) {
+            String key = e.getKey();
+            Obj p = new Obj("space." + key, e.getValue());
+            out.add(p.build(() -> {
+                List<String> kinds = new ArrayList<>();
+                for (String k : new String[]{"continuous", "integer", "choice"}) {
+                    if (p.has(k)) {
+                        kinds.add(k);
+                    }
+                }
+                boolean log = p.bool("log", false);
+                if (kinds.size() != 1) {
+                    throw ConfigException.field("", "give exactly one of continuous: [lo, hi], integer: [lo, hi] or choice: [...]" + (kinds.isEmpty() ? "" : ", got " + kinds));
+                }
+                String kind = kinds.get(0);
+                JsonNode v = p.raw(kind);
+                if (!v.isArray()) {
+                    throw ConfigException.field(kind, "must be a list, got " + Obj.describe(v));
+                }
+                if (kind.equals("choice")) {
+                    if (log) {
+                        throw ConfigException.field("log", "applies to continuous and integer ranges, not to choice");
+                    }
+                    List<String> choices = new ArrayList<>();
+                    for (JsonNode c : v) {
+                        choices.add(c.toString());
+                    }
+                    return new SweepConfig.ParamSpec(key, SweepConfig.ParamSpec.Kind.CHOICE, 0, 0, false, choices);
+                }
+                if (v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
+                    throw ConfigException.field(kind, "must be [lo, hi] (two numbers), got " + v);
+                }
+                return new SweepConfig.ParamSpec(key, kind.equals("integer") ? SweepConfig.ParamSpec.Kind.INTEGER : SweepConfig.ParamSpec.Kind.CONTINUOUS,
+                        v.get(0).doubleValue(), v.get(1).doubleValue(), log, null);
+            }));
+        }
+        return out;
+    }
+
+    private static SweepConfig.StrategyConfig strategy(Obj o) {
+        return o.build(() -> new SweepConfig.StrategyConfig(o.enumValue("type", SweepConfig.StrategyConfig.Type.class, SweepConfig.StrategyConfig.Type.GRID),
+                o.lng("seed", 42L), o.integer("points", 3), o.integer("population", 8), o.dbl("crossover_rate", 0.85), o.dbl("mutation_rate", 0.1)));
+    }
+
+    private static SweepConfig.MetricGoal goal(Obj root, String key, boolean required) {
+        Obj o = root.obj(key);
+        return o.build(() -> {
+            String g = o.str("goal", null);
+            if (g == null) {
+                throw ConfigException.field("goal", "missing: maximize or minimize");
+            }
+            if (!g.equals("maximize") && !g.equals("minimize")) {
+                throw ConfigException.field("goal", "unknown value '" + g + "'; allowed: maximize, minimize");
+            }
+            return new SweepConfig.MetricGoal(o.str("metric", null), g.equals("maximize"));
+        });
+    }
+
+    private static List<SweepConfig.Constraint> constraints(Obj root) {
+        List<String> texts = root.strList("constraints", List.of());
+        List<SweepConfig.Constraint> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i).trim();
+            var m = java.util.regex.Pattern.compile("([A-Za-z0-9_.\\-\\[\\]]+)\\s*(<=|>=|==|<|>)\\s*([-+0-9.eE]+)").matcher(t);
+            if (!m.matches()) {
+                throw new ConfigException("constraints[" + i + "]", "must read 'metric op number' with op one of " + SweepConfig.Constraint.OPS
+                        + ", e.g. 'stages.export.file_bytes <= 50000', got '" + t + "'");
+            }
+            double v;
+            try {
+                v = Double.parseDouble(m.group(3));
+            } catch (NumberFormatException e) {
+                throw new ConfigException("constraints[" + i + "]", "'" + m.group(3) + "' is not a number");
+            }
+            out.add(new SweepConfig.Constraint(m.group(1), m.group(2), v));
+        }
+        return out;
+    }
+
+    private static SweepConfig.ExecutorConfig executor(Obj o) {
+        return o.build(() -> new SweepConfig.ExecutorConfig(o.str("type", "local"), o.integer("workers", null), o.integer("threads", null),
+                o.integer("memory_mb", 2048), o.str("java_opts", null)));
+    }
+
+    private static SweepConfig.SlurmConfig slurm(Obj o) {
+        return o.build(() -> new SweepConfig.SlurmConfig(o.str("partition", null), o.str("time", null), o.integer("cpus_per_task", 2),
+                o.str("mem", null), o.str("gres", null), o.integer("max_concurrent", null), o.strList("sbatch", null),
+                o.strList("setup", null), o.dbl("poll_seconds", 5.0)));
+    }
+
+    private static SweepConfig.ReportConfig report(Obj o) {
+        return o.build(() -> new SweepConfig.ReportConfig(o.str("x", null), o.str("group", null)));
+    }
+}

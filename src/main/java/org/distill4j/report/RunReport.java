@@ -1,0 +1,132 @@
+package org.distill4j.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.distill4j.run.AtomicFiles;
+import org.distill4j.run.Json;
+
+/**
+ * A run's curves from its {@code metrics.jsonl}: {@code loss.png} (training loss per epoch) and {@code accuracy.png}
+ * (validation and test accuracy per epoch), epochs counted across stages and one colour per stage, plus
+ * {@code report.html} with the run's summary.
+ */
+public final class RunReport {
+    private final Path dir;
+    private final List<JsonNode> epochs = new ArrayList<>();
+    private final JsonNode summary;
+
+    private RunReport(Path dir, JsonNode summary) {
+        this.dir = dir;
+        this.summary = summary;
+    }
+
+    public static boolean isRunDir(Path dir) {
+        return Files.isRegularFile(dir.resolve("provenance.json")) && Files.isRegularFile(dir.resolve("config.resolved.yaml"));
+    }
+
+    public static RunReport load(Path dir) throws IOException {
+        if (!isRunDir(dir)) {
+            throw new org.distill4j.data.DataException(dir + " is not a run directory (no provenance.json and config.resolved.yaml)");
+        }
+        Path s = dir.resolve("summary.json");
+        RunReport r = new RunReport(dir, Files.isRegularFile(s) ? Json.MAPPER.readTree(s.toFile()) : null);
+        Path m = dir.resolve("metrics.jsonl");
+        if (Files.isRegularFile(m)) {
+            for (String l : Files.readAllLines(m)) {
+                if (!l.isBlank()) {
+                    JsonNode n = Json.MAPPER.readTree(l);
+                    if (n.has("epoch") && n.has("stage")) {
+                        r.epochs.add(n);
+                    }
+                }
+            }
+        }
+        return r;
+    }
+
+    /** The epoch records of {@code metrics.jsonl}, in order. */
+    public List<JsonNode> epochs() {
+        return epochs;
+    }
+
+    /** summary.json (null while the run has not completed). */
+    public JsonNode summary() {
+        return summary;
+    }
+
+    /** One plot of {@code field} per epoch, a series per stage. */
+    public Plot curve(String field, String title) {
+        Plot p = new Plot(dir.getParent().getFileName() + ": " + title, "epoch (all stages)", field);
+        Map<String, List<double[]>> byStage = new LinkedHashMap<>();
+        int x = 0;
+        for (JsonNode n : epochs) {
+            x++;
+            if (n.hasNonNull(field) && n.get(field).isNumber()) {
+                byStage.computeIfAbsent(n.get("stage").asText(), k -> new ArrayList<>()).add(new double[]{x, n.get(field).asDouble()});
+            }
+        }
+        int c = 0;
+        for (var e : byStage.entrySet()) {
+            double[] xs = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+            double[] ys = e.getValue().stream().mapToDouble(v -> v[1]).toArray();
+            p.lineWithPoints(e.getKey(), xs, ys, Plot.PALETTE[c++ % Plot.PALETTE.length]);
+        }
+        return p;
+    }
+
+    /** Writes loss.png, accuracy.png and report.html into the run directory; returns the HTML file. */
+    public static Path write(Path dir) throws IOException {
+        RunReport r = load(dir);
+        r.curve("loss", "training loss").writePng(dir.resolve("loss.png"), 900, 440);
+        r.accuracyPlot().writePng(dir.resolve("accuracy.png"), 900, 440);
+        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>run ")
+                .append(SweepReport.esc(dir.getFileName().toString())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
+                .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
+                .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Run ")
+                .append(SweepReport.esc(dir.getParent().getFileName() + "/" + dir.getFileName())).append("</h1>\n");
+        sb.append("<p><img src=\"loss.png\" alt=\"loss\"></p>\n<p><img src=\"accuracy.png\" alt=\"accuracy\"></p>\n");
+        sb.append("<h2>Epochs</h2>\n<table><tr><th>stage</th><th>epoch</th><th>loss</th><th>train acc</th><th>val acc</th><th>test acc</th><th>samples/s</th></tr>\n");
+        for (JsonNode n : r.epochs) {
+            sb.append("<tr><td>").append(SweepReport.esc(n.get("stage").asText())).append("</td><td>").append(n.path("epoch").asInt()).append("</td>");
+            for (String f : new String[]{"loss", "train_acc", "val_acc", "test_acc"}) {
+                sb.append("<td>").append(n.hasNonNull(f) ? String.format(Locale.ROOT, "%.4f", n.get(f).asDouble()) : "").append("</td>");
+            }
+            sb.append("<td>").append(n.hasNonNull("samples_per_s") ? String.format(Locale.ROOT, "%.0f", n.get("samples_per_s").asDouble()) : "").append("</td></tr>\n");
+        }
+        sb.append("</table>\n");
+        if (r.summary != null) {
+            sb.append("<h2>Summary</h2>\n<pre>").append(SweepReport.esc(Json.pretty(r.summary))).append("</pre>\n");
+        }
+        sb.append("</body></html>\n");
+        AtomicFiles.writeString(dir.resolve("report.html"), sb.toString());
+        return dir.resolve("report.html");
+    }
+
+    /** Validation accuracy (lines) and test accuracy (open markers) per epoch, a colour per stage. */
+    public Plot accuracyPlot() {
+        Plot p = new Plot(dir.getParent().getFileName() + ": accuracy (lines: validation, circles: test)", "epoch (all stages)", "accuracy");
+        Map<String, List<double[]>> byStage = new LinkedHashMap<>();
+        int x = 0;
+        for (JsonNode n : epochs) {
+            x++;
+            byStage.computeIfAbsent(n.get("stage").asText(), k -> new ArrayList<>())
+                    .add(new double[]{x, n.path("val_acc").isNumber() ? n.get("val_acc").asDouble() : Double.NaN,
+                            n.path("test_acc").isNumber() ? n.get("test_acc").asDouble() : Double.NaN});
+        }
+        int c = 0;
+        for (var e : byStage.entrySet()) {
+            java.awt.Color color = Plot.PALETTE[c++ % Plot.PALETTE.length];
+            double[] xs = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
+            p.lineWithPoints(e.getKey(), xs, e.getValue().stream().mapToDouble(v -> v[1]).toArray(), color);
+            p.add(new Plot.Series(null, xs, e.getValue().stream().mapToDouble(v -> v[2]).toArray(), color, 9, false, false));
+        }
+        return p;
+    }
+}

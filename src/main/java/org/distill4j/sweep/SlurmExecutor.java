@@ -1,0 +1,288 @@
+package org.distill4j.sweep;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.SweepConfig;
+import org.distill4j.data.DataException;
+
+/**
+ * Runs trials as one Slurm job array: {@code slurm/array-<n>.sh} holds the per-task resources ({@code --cpus-per-task},
+ * {@code --mem}, {@code --time}, {@code --partition}, {@code --gres}, extra {@code #SBATCH} lines, {@code %max_concurrent})
+ * and starts {@code distill trial trials/t<task-id>}; the array's task ids are the trial indices. It then polls
+ * {@code squeue} and, for tasks that left the queue, {@code scontrol show job} (no accounting database needed), and
+ * judges each trial from its run directory on the shared filesystem. A task that Slurm cancelled, preempted or lost
+ * with its node is unfinished ({@code --resume} submits it again and it continues from its last checkpoint); a task
+ * that failed or hit its time limit is failed, with Slurm's state and exit code in the reason. If the sweep itself
+ * stops, the array keeps running; {@code --resume} finds its tasks in the queue and waits for them instead of
+ * submitting them again.
+ */
+public final class SlurmExecutor implements TrialExecutor {
+    private static final Logger LOG = LogManager.getLogger(SlurmExecutor.class);
+    private static final Set<String> UNFINISHED = Set.of("CANCELLED", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "REVOKED");
+
+    private final Path sweepDir;
+    private final String name;
+    private final SweepConfig.SlurmConfig slurm;
+    private final int memoryMb;
+    private final TrialLauncher launcher;
+
+    public SlurmExecutor(Path sweepDir, String name, SweepConfig.SlurmConfig slurm, int memoryMb, TrialLauncher launcher) {
+        this.sweepDir = sweepDir;
+        this.name = name;
+        this.slurm = slurm;
+        this.memoryMb = memoryMb;
+        this.launcher = launcher;
+    }
+
+    @Override
+    public String name() {
+        return "slurm";
+    }
+
+    /** A one-line error unless Slurm's client commands answer. */
+    static void checkInstalled() {
+        for (String cmd : new String[]{"sbatch", "squeue", "scontrol"}) {
+            try {
+                Process p = new ProcessBuilder(cmd, "--version").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new DataException("executor slurm: '" + cmd + " --version' failed; is the Slurm client configured (SLURM_CONF)?");
+                }
+            } catch (IOException e) {
+                throw new DataException("executor slurm: " + cmd + " not found on PATH; install Slurm's client commands or use --executor local");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DataException("interrupted while checking for Slurm");
+            }
+        }
+    }
+
+    /** The batch script for an array of trial indices. */
+    String script(List<Integer> indices, Path outDir) {
+        StringBuilder sb = new StringBuilder("#!/bin/bash\n");
+        sb.append("#SBATCH --job-name=distill-").append(name).append('\n');
+        sb.append("#SBATCH --array=").append(arraySpec(indices)).append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
+        sb.append("#SBATCH --cpus-per-task=").append(slurm.cpusPerTask()).append('\n');
+        sb.append("#SBATCH --mem=").append(slurm.mem() != null ? slurm.mem() : memoryMb + "M").append('\n');
+        if (slurm.time() != null) {
+            sb.append("#SBATCH --time=").append(slurm.time()).append('\n');
+        }
+        if (slurm.partition() != null) {
+            sb.append("#SBATCH --partition=").append(slurm.partition()).append('\n');
+        }
+        if (slurm.gres() != null) {
+            sb.append("#SBATCH --gres=").append(slurm.gres()).append('\n');
+        }
+        sb.append("#SBATCH --output=").append(outDir.toAbsolutePath()).append("/%A_%a.out\n");
+        sb.append("#SBATCH --chdir=").append(Path.of("").toAbsolutePath()).append('\n');
+        for (String extra : slurm.sbatch()) {
+            sb.append("#SBATCH ").append(extra.trim()).append('\n');
+        }
+        sb.append("set -u\n");
+        for (String line : slurm.setup()) {
+            sb.append(line).append('\n');
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        launcher.environment(env);
+        env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
+        sb.append("TRIAL_DIR=").append(shellQuote(sweepDir.resolve("trials").toAbsolutePath().toString())).append("/t$(printf %03d \"$SLURM_ARRAY_TASK_ID\")\n");
+        sb.append("echo \"slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname) at $(date -Is)\" >> \"$TRIAL_DIR/trial.log\"\n");
+        List<String> cmd = launcher.command(Path.of("TRIAL_DIR_PLACEHOLDER"));
+        cmd.set(cmd.size() - 1, "\"$TRIAL_DIR\"");
+        sb.append("exec");
+        for (int i = 0; i < cmd.size(); i++) {
+            sb.append(' ').append(i == cmd.size() - 1 ? cmd.get(i) : shellQuote(cmd.get(i)));
+        }
+        sb.append(" >> \"$TRIAL_DIR/trial.log\" 2>&1\n");
+        return sb.toString();
+    }
+
+    /** {@code 0-3,7,9-10}: sorted indices as Slurm array ranges. */
+    static String arraySpec(List<Integer> indices) {
+        List<Integer> s = indices.stream().sorted().distinct().toList();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.size(); ) {
+            int j = i;
+            while (j + 1 < s.size() && s.get(j + 1) == s.get(j) + 1) {
+                j++;
+            }
+            if (sb.length() > 0) {
+                sb.append(',');
+            }
+            sb.append(s.get(i));
+            if (j > i) {
+                sb.append('-').append(s.get(j));
+            }
+            i = j + 1;
+        }
+        return sb.toString();
+    }
+
+    static String shellQuote(String s) {
+        return s.matches("[A-Za-z0-9_./:=,+@%-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    @Override
+    public void run(List<Trial> trials, Listener listener) throws Exception {
+        Map<Trial, String> jobOf = new LinkedHashMap<>();
+        List<Trial> toSubmit = new ArrayList<>();
+        Map<String, String> queued = new HashMap<>();
+        for (Trial t : trials) {
+            if (t.slurmJob != null && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)) {
+                String job = t.slurmJob.substring(0, t.slurmJob.indexOf('_'));
+                queued.putAll(squeue(job));
+                if (queued.containsKey(t.slurmJob)) {
+                    LOG.info("{} is still in the Slurm queue as {} ({}); waiting for it", t.id, t.slurmJob, queued.get(t.slurmJob));
+                    jobOf.put(t, t.slurmJob);
+                    continue;
+                }
+            }
+            toSubmit.add(t);
+        }
+        if (!toSubmit.isEmpty()) {
+            Path outDir = sweepDir.resolve("slurm");
+            Files.createDirectories(outDir);
+            int n = 0;
+            while (Files.exists(outDir.resolve("array-" + n + ".sh"))) {
+                n++;
+            }
+            Path script = outDir.resolve("array-" + n + ".sh");
+            org.distill4j.run.AtomicFiles.writeString(script, script(toSubmit.stream().map(t -> t.index).toList(), outDir));
+            for (Trial t : toSubmit) {
+                Files.createDirectories(Sweep.trialDir(sweepDir, t));
+            }
+            Cmd r = exec(List.of("sbatch", "--parsable", script.toString()));
+            if (r.rc != 0) {
+                throw new DataException("sbatch refused " + script + ": " + r.out.strip().replace('\n', ' '));
+            }
+            String job = r.out.strip().split("[;\\s]")[0];
+            LOG.info("submitted Slurm job array {} ({} tasks): {}", job, toSubmit.size(), script);
+            for (Trial t : toSubmit) {
+                String id = job + "_" + t.index;
+                jobOf.put(t, id);
+                listener.submitted(t, id);
+            }
+        }
+        poll(jobOf, listener);
+    }
+
+    private void poll(Map<Trial, String> jobOf, Listener listener) throws Exception {
+        Set<Trial> seenRunning = new HashSet<>();
+        for (Trial t : jobOf.keySet()) {
+            if (t.status == Trial.Status.RUNNING) {
+                seenRunning.add(t);
+            }
+        }
+        Set<String> jobs = new HashSet<>();
+        jobOf.values().forEach(v -> jobs.add(v.substring(0, v.indexOf('_'))));
+        Map<Trial, String> open = new LinkedHashMap<>(jobOf);
+        int failures = 0;
+        while (!open.isEmpty()) {
+            Map<String, String> states = new HashMap<>();
+            try {
+                for (String j : jobs) {
+                    states.putAll(squeue(j));
+                }
+                failures = 0;
+            } catch (IOException e) {
+                if (++failures >= 10) {
+                    throw e;
+                }
+                LOG.warn("squeue failed ({}); retrying", e.getMessage());
+                Thread.sleep((long) (slurm.pollSeconds() * 1000));
+                continue;
+            }
+            for (var it = open.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                Trial t = e.getKey();
+                String st = states.get(e.getValue());
+                if (st != null) {
+                    if (!st.equals("PENDING") && seenRunning.add(t)) {
+                        listener.started(t);
+                    }
+                    continue;
+                }
+                it.remove();
+                Map<String, String> info = scontrol(e.getValue());
+                String state = info.getOrDefault("JobState", "UNKNOWN");
+                String exit = info.getOrDefault("ExitCode", "?");
+                if (UNFINISHED.contains(state)) {
+                    listener.cancelled(t, "Slurm " + state + " (" + e.getValue() + ")");
+                    continue;
+                }
+                if (seenRunning.add(t)) {
+                    listener.started(t);
+                }
+                String note = "Slurm " + state + ", exit code " + exit + " (" + e.getValue() + ")";
+                TrialDirs.Outcome o = TrialDirs.read(Sweep.trialDir(sweepDir, t), state.equals("COMPLETED") ? null : note);
+                if (o.status() == Trial.Status.FAILED && !state.equals("COMPLETED") && !state.equals("UNKNOWN") && !o.reason().startsWith("stopped")) {
+                    o = new TrialDirs.Outcome(o.status(), note + ": " + o.reason(), o.runDir(), o.metrics());
+                }
+                listener.ended(t, o);
+            }
+            if (!open.isEmpty()) {
+                Thread.sleep((long) (slurm.pollSeconds() * 1000));
+            }
+        }
+    }
+
+    /** Array task id ({@code 123_4}) → state, for the tasks of {@code job} still in the queue. */
+    static Map<String, String> squeue(String job) throws IOException, InterruptedException {
+        Cmd r = exec(List.of("squeue", "-h", "-r", "-j", job, "-o", "%i|%T"));
+        Map<String, String> out = new HashMap<>();
+        if (r.rc != 0) {
+            if (r.out.contains("Invalid job id")) {
+                return out; // the whole array has left the queue
+            }
+            throw new IOException("squeue -j " + job + ": " + r.out.strip());
+        }
+        for (String line : r.out.split("\n")) {
+            String[] f = line.strip().split("\\|");
+            if (f.length == 2) {
+                out.put(f[0], f[1]);
+            }
+        }
+        return out;
+    }
+
+    /** {@code scontrol show job -o <id>} as key=value pairs; empty once Slurm has forgotten the job (MinJobAge). */
+    static Map<String, String> scontrol(String id) throws IOException, InterruptedException {
+        Cmd r = exec(List.of("scontrol", "show", "job", "-o", id));
+        Map<String, String> out = new HashMap<>();
+        if (r.rc != 0) {
+            return out;
+        }
+        for (String tok : r.out.strip().split("\\s+")) {
+            int eq = tok.indexOf('=');
+            if (eq > 0) {
+                out.putIfAbsent(tok.substring(0, eq), tok.substring(eq + 1));
+            }
+        }
+        return out;
+    }
+
+    private record Cmd(int rc, String out) {
+    }
+
+    private static Cmd exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " did not answer in 120 s");
+        }
+        return new Cmd(p.exitValue(), out);
+    }
+}

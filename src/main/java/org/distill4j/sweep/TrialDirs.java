@@ -1,0 +1,111 @@
+package org.distill4j.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.distill4j.run.Json;
+
+/**
+ * A trial's directory, {@code trials/<id>/}: its {@code config.yaml}, its {@code trial.log} (the trial JVM's output),
+ * and the run directory the trial makes below {@code <sweep-name>-<id>/}. What a trial did is read from there, so
+ * the local and the Slurm executor judge a trial the same way.
+ */
+public final class TrialDirs {
+    public static final String CONFIG = "config.yaml";
+    public static final String LOG = "trial.log";
+
+    private TrialDirs() {
+    }
+
+    /** What a finished trial process left behind. */
+    public record Outcome(Trial.Status status, String reason, Path runDir, Map<String, Double> metrics) {
+    }
+
+    /** The newest run directory below {@code trialDir} (one with a provenance.json), or null. */
+    public static Path latestRun(Path trialDir) throws IOException {
+        if (!Files.isDirectory(trialDir)) {
+            return null;
+        }
+        List<Path> runs = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(trialDir, 2)) {
+            s.filter(p -> Files.isRegularFile(p.resolve("provenance.json"))).forEach(runs::add);
+        }
+        return runs.stream().max(java.util.Comparator.comparing(p -> p.getFileName().toString())).orElse(null);
+    }
+
+    /**
+     * Judges a trial whose process has ended. {@code exitNote} says how the process ended when known
+     * ("exit code 1", "Slurm TIMEOUT", ...); it is the reason when the run itself says nothing.
+     */
+    public static Outcome read(Path trialDir, String exitNote) throws IOException {
+        Path run = latestRun(trialDir);
+        if (run != null) {
+            JsonNode prov = Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
+            String status = prov.path("status").asText();
+            if (status.equals("completed") && Files.isRegularFile(run.resolve("summary.json"))) {
+                return new Outcome(Trial.Status.COMPLETED, null, run, flatten(Json.MAPPER.readTree(run.resolve("summary.json").toFile())));
+            }
+            if (status.equals("failed")) {
+                return new Outcome(Trial.Status.FAILED, prov.path("error").asText("failed"), run, null);
+            }
+            return new Outcome(Trial.Status.FAILED, "stopped while running" + (exitNote == null ? "" : " (" + exitNote + ")") + "; last log line: " + lastLine(trialDir.resolve(LOG)), run, null);
+        }
+        String err = errorLine(trialDir.resolve(LOG));
+        return new Outcome(Trial.Status.FAILED, err != null ? err : (exitNote == null ? "no run directory" : exitNote) + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
+    }
+
+    /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */
+    public static Map<String, Double> flatten(JsonNode root) {
+        Map<String, Double> out = new TreeMap<>();
+        flatten("", root, out);
+        return out;
+    }
+
+    private static void flatten(String prefix, JsonNode n, Map<String, Double> out) {
+        if (n.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (n.isNumber()) {
+            out.put(prefix, n.doubleValue());
+        } else if (n.isBoolean()) {
+            out.put(prefix, n.booleanValue() ? 1.0 : 0.0);
+        }
+    }
+
+    /** The trial JVM's one-line error ({@code error: ...}), if it printed one. */
+    static String errorLine(Path log) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return null;
+        }
+        String found = null;
+        for (String l : Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            if (l.startsWith("error: ")) {
+                found = l.substring("error: ".length());
+            }
+        }
+        return found;
+    }
+
+    static String lastLine(Path log) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            return "(no " + LOG + ")";
+        }
+        List<String> lines = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String l = lines.get(i).strip();
+            if (!l.isEmpty()) {
+                return l.length() > 300 ? l.substring(0, 300) + "..." : l;
+            }
+        }
+        return "(empty)";
+    }
+}

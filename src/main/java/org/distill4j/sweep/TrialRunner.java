@@ -1,0 +1,37 @@
+package org.distill4j.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.data.DataException;
+import org.distill4j.pipeline.Pipeline;
+import org.distill4j.run.Json;
+
+/**
+ * One trial inside its JVM: a fresh run of {@code config.yaml}, or, when an earlier attempt left a run directory
+ * with checkpoints (a killed process, a cancelled or preempted Slurm task), that run continued from its last one.
+ */
+public final class TrialRunner {
+    private TrialRunner() {
+    }
+
+    public static Path run(Path trialDir) throws Exception {
+        Path cfg = trialDir.resolve(TrialDirs.CONFIG);
+        if (!Files.isRegularFile(cfg)) {
+            throw new DataException(trialDir + " is not a trial directory (no " + TrialDirs.CONFIG + ")");
+        }
+        Path last = TrialDirs.latestRun(trialDir);
+        if (last != null) {
+            JsonNode prov = Json.MAPPER.readTree(last.resolve("provenance.json").toFile());
+            if ("completed".equals(prov.path("status").asText())) {
+                return last;
+            }
+            if (Files.isRegularFile(last.resolve("checkpoints").resolve("pipeline.json")) || Files.isDirectory(last.resolve("checkpoints"))) {
+                return Pipeline.resume(last, List.of("distill", "trial", trialDir.toString()));
+            }
+        }
+        return Pipeline.run(ConfigLoader.load(cfg, List.of()), List.of(), List.of("distill", "trial", trialDir.toString()));
+    }
+}
