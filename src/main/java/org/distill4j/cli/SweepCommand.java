@@ -27,6 +27,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Local executor: trials at once (default: executor.workers, else cores / threads within memory).")
     Integer workers;
 
+    @Option(names = "--output-dir", paramLabel = "DIR", description = "Where the sweep directory goes (default: the sweep file's output.dir, experiments/sweeps).")
+    Path outputDir;
+
     @Option(names = "--retry-failed", description = "With --resume: run failed trials again too.")
     boolean retryFailed;
 
@@ -38,6 +41,9 @@ final class SweepCommand implements Callable<Integer> {
         if ((config == null) == (resume == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give either --config FILE or --resume SWEEP_DIR");
         }
+        if (outputDir != null && resume != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--output-dir goes with --config; a resumed sweep stays in its directory");
+        }
         if (retryFailed && resume == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--retry-failed goes with --resume");
         }
@@ -45,7 +51,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--workers must be >= 1, got " + workers);
         }
         Sweep.ExecutorChoice choice = new Sweep.ExecutorChoice(executor, workers);
-        Path dir = resume != null ? Sweep.resume(resume, choice, retryFailed) : Sweep.start(config, choice);
+        Path dir = resume != null ? Sweep.resume(resume, choice, retryFailed) : Sweep.start(config, choice, outputDir);
         org.distill4j.report.SweepReport.write(dir);
         spec.commandLine().getOut().println(dir);
         String status = org.distill4j.sweep.SweepState.read(dir).status;

@@ -40,8 +40,11 @@ public record SweepConfig(int version, String name, String base, List<String> se
         }
     }
 
-    /** One searched config key. {@code choices} are YAML texts ({@code 8}, {@code true}, {@code [64, 32]}). */
-    public record ParamSpec(String key, Kind kind, double lo, double hi, boolean log, List<String> choices) {
+    /**
+     * One searched config key. {@code choices} are YAML texts ({@code 8}, {@code true}, {@code [64, 32]}); {@code also}
+     * lists more keys set to the same value (e.g. the temperature of every stage that distills).
+     */
+    public record ParamSpec(String key, Kind kind, double lo, double hi, boolean log, List<String> choices, List<String> also) {
         public enum Kind { CONTINUOUS, INTEGER, CHOICE }
 
         public ParamSpec {
@@ -62,6 +65,14 @@ public record SweepConfig(int version, String name, String base, List<String> se
                 }
                 choices = List.of();
             }
+            also = also == null ? List.of() : List.copyOf(also);
+        }
+
+        /** The key and the keys tied to it. */
+        public List<String> keys() {
+            List<String> k = new java.util.ArrayList<>(List.of(key));
+            k.addAll(also);
+            return k;
         }
     }
 
@@ -155,7 +166,13 @@ public record SweepConfig(int version, String name, String base, List<String> se
         }
     }
 
-    /** Which space key is the x axis of the per-group plot, and which one groups its lines (default: the first two keys). */
-    public record ReportConfig(String x, String group) {
+    /**
+     * Which space key is the x axis of the per-group plot, which one groups its lines (default: the first two keys),
+     * and more summary metrics to show in the leaderboard (e.g. test accuracy beside a validation objective).
+     */
+    public record ReportConfig(String x, String group, List<String> columns) {
+        public ReportConfig {
+            columns = columns == null ? List.of() : List.copyOf(columns);
+        }
     }
 }

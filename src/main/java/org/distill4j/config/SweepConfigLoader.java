@@ -48,7 +48,9 @@ public final class SweepConfigLoader {
             for (String v : extremes(p)) {
                 ObjectNode t = tree.deepCopy();
                 try {
-                    ConfigLoader.applyOverride(t, p.key() + "=" + v);
+                    for (String k : p.keys()) {
+                        ConfigLoader.applyOverride(t, k + "=" + v);
+                    }
                     ConfigBinder.bind(t, cfg.name());
                 } catch (ConfigException e) {
                     throw new ConfigException("space." + p.key(), "the value " + v + " gives an invalid run config: " + e.getMessage());
@@ -119,6 +121,7 @@ public final class SweepConfigLoader {
                     }
                 }
                 boolean log = p.bool("log", false);
+                List<String> also = p.strList("also", null);
                 if (kinds.size() != 1) {
                     throw ConfigException.field("", "give exactly one of continuous: [lo, hi], integer: [lo, hi] or choice: [...]" + (kinds.isEmpty() ? "" : ", got " + kinds));
                 }
@@ -135,13 +138,13 @@ public final class SweepConfigLoader {
                     for (JsonNode c : v) {
                         choices.add(c.toString());
                     }
-                    return new SweepConfig.ParamSpec(key, SweepConfig.ParamSpec.Kind.CHOICE, 0, 0, false, choices);
+                    return new SweepConfig.ParamSpec(key, SweepConfig.ParamSpec.Kind.CHOICE, 0, 0, false, choices, also);
                 }
                 if (v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
                     throw ConfigException.field(kind, "must be [lo, hi] (two numbers), got " + v);
                 }
                 return new SweepConfig.ParamSpec(key, kind.equals("integer") ? SweepConfig.ParamSpec.Kind.INTEGER : SweepConfig.ParamSpec.Kind.CONTINUOUS,
-                        v.get(0).doubleValue(), v.get(1).doubleValue(), log, null);
+                        v.get(0).doubleValue(), v.get(1).doubleValue(), log, null, also);
             }));
         }
         return out;
@@ -199,6 +202,6 @@ public final class SweepConfigLoader {
     }
 
     private static SweepConfig.ReportConfig report(Obj o) {
-        return o.build(() -> new SweepConfig.ReportConfig(o.str("x", null), o.str("group", null)));
+        return o.build(() -> new SweepConfig.ReportConfig(o.str("x", null), o.str("group", null), o.strList("columns", null)));
     }
 }

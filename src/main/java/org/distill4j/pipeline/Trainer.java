@@ -39,7 +39,8 @@ public final class Trainer {
     }
 
     /** What a training stage did, for the summary. */
-    public record Result(Net net, int epochs, double wallSeconds, double trainSeconds, double samplesPerSecond, double finalLoss) {
+    /** {@code valAccuracy}: the validation accuracy after the last epoch (NaN without a validation split). */
+    public record Result(Net net, int epochs, double wallSeconds, double trainSeconds, double samplesPerSecond, double finalLoss, double valAccuracy) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epochs", epochs);
@@ -47,6 +48,9 @@ public final class Trainer {
             m.put("train_s", trainSeconds);
             m.put("train_samples_per_s", samplesPerSecond);
             m.put("final_loss", finalLoss);
+            if (!Double.isNaN(valAccuracy)) {
+                m.put("val_acc", valAccuracy);
+            }
             return m;
         }
     }
@@ -76,6 +80,7 @@ public final class Trainer {
         Batches trainSubset = new Batches(subset(train.data(), TRAIN_ACC_EXAMPLES), null);
         double trainSeconds = 0;
         double lastLoss = Double.NaN;
+        double lastValAcc = Double.NaN;
         double wallBefore = 0;
         int iteration = 0;
         int firstEpoch = 1;
@@ -146,6 +151,7 @@ public final class Trainer {
             m.put("loss", lastLoss);
             m.put("train_acc", trainAcc);
             m.put("val_acc", Double.isNaN(valAcc) ? null : valAcc);
+            lastValAcc = valAcc;
             m.put("test_acc", testAcc);
             m.put("samples_per_s", n / epochTrain);
             m.put("epoch_train_s", epochTrain);
@@ -157,8 +163,11 @@ public final class Trainer {
             LOG.info(String.format("%s epoch %d/%d: loss %.4f, train acc %.4f, val acc %.4f, test acc %.4f, %.0f samples/s, %.1f s",
                     stageName, epoch, tc.epochs(), lastLoss, trainAcc, valAcc, testAcc, n / epochTrain, wall));
         }
+        if (Double.isNaN(lastValAcc) && ctx.validation().data().size() > 0) {
+            lastValAcc = Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE); // resumed after its last epoch
+        }
         double wall = (System.nanoTime() - stageStart) / 1e9;
-        return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds, lastLoss);
+        return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds, lastLoss, lastValAcc);
     }
 
     /** The seed components a training stage draws from: shuffling, augmentation, dropout (recorded in provenance). */

@@ -89,6 +89,11 @@ public final class Plot {
         org.distill4j.run.AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
     }
 
+    /** The chart as an image (notebooks display it directly). */
+    public BufferedImage image(int width, int height) {
+        return render(width, height);
+    }
+
     public byte[] png(int width, int height) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         ImageIO.write(render(width, height), "png", bos);

@@ -92,8 +92,20 @@ public final class RunReport {
                 .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Run ")
                 .append(SweepReport.esc(dir.getParent().getFileName() + "/" + dir.getFileName())).append("</h1>\n");
         sb.append("<p><img src=\"loss.png\" alt=\"loss\"></p>\n<p><img src=\"accuracy.png\" alt=\"accuracy\"></p>\n");
-        sb.append("<h2>Epochs</h2>\n<table><tr><th>stage</th><th>epoch</th><th>loss</th><th>train acc</th><th>val acc</th><th>test acc</th><th>samples/s</th></tr>\n");
-        for (JsonNode n : r.epochs) {
+        sb.append("<h2>Epochs</h2>\n").append(r.epochsHtml());
+        if (r.summary != null) {
+            sb.append("<h2>Summary</h2>\n<pre>").append(SweepReport.esc(Json.pretty(r.summary))).append("</pre>\n");
+        }
+        sb.append("</body></html>\n");
+        AtomicFiles.writeString(dir.resolve("report.html"), sb.toString());
+        return dir.resolve("report.html");
+    }
+
+    /** The epoch records as an HTML table: stage, epoch, loss, train/validation/test accuracy, samples/s. */
+    public String epochsHtml() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("<table><tr><th>stage</th><th>epoch</th><th>loss</th><th>train acc</th><th>val acc</th><th>test acc</th><th>samples/s</th></tr>\n");
+        for (JsonNode n : epochs) {
             sb.append("<tr><td>").append(SweepReport.esc(n.get("stage").asText())).append("</td><td>").append(n.path("epoch").asInt()).append("</td>");
             for (String f : new String[]{"loss", "train_acc", "val_acc", "test_acc"}) {
                 sb.append("<td>").append(n.hasNonNull(f) ? String.format(Locale.ROOT, "%.4f", n.get(f).asDouble()) : "").append("</td>");
@@ -101,12 +113,7 @@ public final class RunReport {
             sb.append("<td>").append(n.hasNonNull("samples_per_s") ? String.format(Locale.ROOT, "%.0f", n.get("samples_per_s").asDouble()) : "").append("</td></tr>\n");
         }
         sb.append("</table>\n");
-        if (r.summary != null) {
-            sb.append("<h2>Summary</h2>\n<pre>").append(SweepReport.esc(Json.pretty(r.summary))).append("</pre>\n");
-        }
-        sb.append("</body></html>\n");
-        AtomicFiles.writeString(dir.resolve("report.html"), sb.toString());
-        return dir.resolve("report.html");
+        return sb.toString();
     }
 
     /** Validation accuracy (lines) and test accuracy (open markers) per epoch, a colour per stage. */

@@ -157,8 +157,9 @@ public final class SweepReport {
         StringBuilder sb = new StringBuilder();
         List<String> head = new ArrayList<>(List.of("rank", "trial", "status", "generation"));
         head.addAll(keys());
-        head.addAll(List.of(config.objective().metric(), config.secondary() == null ? "secondary" : config.secondary().metric(),
-                "feasible", "pareto", "wall_s", "attempts", "run_dir", "reason"));
+        head.addAll(List.of(config.objective().metric(), config.secondary() == null ? "secondary" : config.secondary().metric()));
+        head.addAll(config.report().columns());
+        head.addAll(List.of("feasible", "pareto", "wall_s", "attempts", "run_dir", "reason"));
         sb.append(String.join(",", head.stream().map(SweepReport::csvField).toList())).append('\n');
         var front = paretoFront();
         int rank = 0;
@@ -173,6 +174,9 @@ public final class SweepReport {
             }
             row.add(t.objective);
             row.add(t.secondary);
+            for (String c : config.report().columns()) {
+                row.add(t.metrics == null ? null : t.metrics.get(c));
+            }
             row.add(t.feasible);
             row.add(front.contains(t));
             row.add(t.wallS);
@@ -398,6 +402,9 @@ public final class SweepReport {
         if (config.secondary() != null) {
             sb.append("<th>").append(esc(shortKey(config.secondary().metric()))).append("</th><th>Pareto</th>");
         }
+        for (String c : config.report().columns()) {
+            sb.append("<th>").append(esc(shortKey(c))).append("</th>");
+        }
         sb.append("<th>wall s</th><th>run / reason</th></tr>\n");
         var front = paretoFront();
         int rank = 0, n = 0;
@@ -415,6 +422,10 @@ public final class SweepReport {
             sb.append("<td>").append(t.objective == null ? "" : fmt(t.objective)).append("</td>");
             if (config.secondary() != null) {
                 sb.append("<td>").append(t.secondary == null ? "" : fmt(t.secondary)).append("</td><td>").append(front.contains(t) ? "&#9733;" : "").append("</td>");
+            }
+            for (String c : config.report().columns()) {
+                Double v = t.metrics == null ? null : t.metrics.get(c);
+                sb.append("<td>").append(v == null ? "" : fmt(v)).append("</td>");
             }
             sb.append("<td>").append(t.wallS == null ? "" : String.format(Locale.ROOT, "%.0f", t.wallS)).append("</td><td>");
             if (t.runDir != null) {

@@ -68,7 +68,7 @@ public final class Reproduction {
         }
         for (Iterator<String> it = sa.path("stages").fieldNames(); it.hasNext(); ) {
             String s = it.next();
-            for (String k : List.of("final_loss", "test_acc_after", "weight_sparsity", "file_bytes", "test_accuracy")) {
+            for (String k : List.of("final_loss", "val_acc", "test_acc_after", "weight_sparsity", "file_bytes", "test_accuracy")) {
                 JsonNode a = sa.path("stages").path(s).path(k);
                 if (!a.isMissingNode()) {
                     rows.add(row("stages." + s + "." + k, a, sb.path("stages").path(s).path(k)));

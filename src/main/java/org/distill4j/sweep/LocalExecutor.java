@@ -23,6 +23,8 @@ public final class LocalExecutor implements TrialExecutor {
     private final int workers;
     private final TrialLauncher launcher;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Set when the sweep is stopping: no trial starts after it. */
+    private boolean stopping;
 
     public LocalExecutor(Path sweepDir, int workers, TrialLauncher launcher) {
         this.sweepDir = sweepDir;
@@ -86,9 +88,15 @@ public final class LocalExecutor implements TrialExecutor {
         launcher.environment(pb.environment());
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(TrialDirs.LOG).toFile()));
-        listener.started(t);
-        Process p = pb.start();
-        running.add(p);
+        Process p;
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            listener.started(t);
+            p = pb.start();
+            running.add(p);
+        }
         int rc;
         try {
             rc = p.waitFor();
@@ -108,6 +116,9 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     private void stopAll() {
+        synchronized (this) {
+            stopping = true;
+        }
         for (Process p : running) {
             p.destroy();
         }

@@ -53,15 +53,15 @@ public final class Sweep {
     public record ExecutorChoice(String type, Integer workers) {
     }
 
-    /** Starts a new sweep from {@code file}; returns its directory. */
-    public static Path start(Path file, ExecutorChoice choice) throws Exception {
+    /** Starts a new sweep from {@code file} under its {@code output.dir} or {@code outputDir}; returns its directory. */
+    public static Path start(Path file, ExecutorChoice choice, Path outputDir) throws Exception {
         SweepConfigLoader.Loaded l = SweepConfigLoader.load(file);
         SweepConfig cfg = l.config();
         TrialExecutors.create(cfg, choice, null, null); // checks the executor (e.g. that sbatch exists) before anything is written
         String text = Files.readString(file);
         String resolvedBase = ConfigWriter.toYaml(ConfigBinder.bind(l.baseTree().deepCopy(), cfg.name()));
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path parent = Path.of(cfg.outputDir()).resolve(cfg.name());
+        Path parent = (outputDir != null ? outputDir : Path.of(cfg.outputDir())).resolve(cfg.name());
         Files.createDirectories(parent);
         Path dir = parent.resolve(stamp + "-" + RunDirectory.sha256(text + "\n" + resolvedBase).substring(0, 7));
         for (int i = 2; ; i++) {
@@ -184,8 +184,10 @@ public final class Sweep {
         Files.createDirectories(td);
         ObjectNode tree = baseTree.deepCopy();
         try {
-            for (Map.Entry<String, Object> e : t.params.entrySet()) {
-                ConfigLoader.applyOverride(tree, e.getKey() + "=" + Json.line(e.getValue()));
+            for (SweepConfig.ParamSpec p : config.space()) {
+                for (String k : p.keys()) {
+                    ConfigLoader.applyOverride(tree, k + "=" + Json.line(t.params.get(p.key())));
+                }
             }
             ConfigLoader.applyOverride(tree, "name=" + config.name() + "-" + t.id);
             ConfigLoader.applyOverride(tree, "output.dir=" + Json.line(td.toString()));
@@ -261,7 +263,7 @@ public final class Sweep {
                 bar.message(t.id + " " + t.status.name().toLowerCase(java.util.Locale.ROOT));
             }
             if (t.status == Trial.Status.COMPLETED) {
-                LOG.info("{} completed: {} = {}{}", t.id, config.objective().metric(), t.objective, Boolean.FALSE.equals(t.feasible) ? " (infeasible: " + t.reason + ")" : "");
+                LOG.info("{} completed: {} = {}{}", t.id, config.objective().metric(), t.objective, Boolean.FALSE.equals(t.feasible) ? " (" + t.reason + ")" : "");
             } else {
                 LOG.warn("{} failed: {}", t.id, t.reason);
             }

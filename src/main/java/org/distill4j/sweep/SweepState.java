@@ -9,6 +9,7 @@ import org.distill4j.run.Json;
 
 /** {@code state.json}: the sweep's trials and where it stands. Written whole and atomically after every change. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
 public final class SweepState {
     public static final String FILE = "state.json";
 

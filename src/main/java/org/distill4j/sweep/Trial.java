@@ -9,6 +9,7 @@ import java.util.Map;
  * read from its run directory. Mutable: only the sweep's coordinator changes it, under the state's lock.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
 public final class Trial {
     /** Unfinished trials are run again by {@code --resume}; failed and completed ones are kept. */
     public enum Status {

@@ -107,6 +107,10 @@ class SweepCliTest {
         p.destroy();
         assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
         Path dir = onlySweepDir(root);
+        Thread.sleep(1000);
+        List<String> left = ProcessHandle.allProcesses().map(h -> h.info().commandLine().orElse(""))
+                .filter(c -> c.contains(" trial ") && c.contains(dir.toAbsolutePath().toString())).toList();
+        assertEquals(List.of(), left, "no trial process outlives the stopped sweep");
         SweepState stopped = SweepState.read(dir);
         assertEquals(Trial.Status.COMPLETED, stopped.trials.get(0).status);
         assertTrue(!stopped.trials.get(1).status.finished() && !stopped.trials.get(2).status.finished(), "t001/t002 unfinished: " + Files.readString(dir.resolve(SweepState.FILE)));
@@ -145,6 +149,14 @@ class SweepCliTest {
         JsonNode sj = Json.MAPPER.readTree(dir.resolve("sweep.json").toFile());
         assertEquals(best.id, sj.path("best").path("trial").asText());
         assertEquals(1, sj.path("trials").path("failed").asInt());
+
+        // a run directory gets its curves the same way
+        CliTest.Result runRep = CliTest.run("report", dir.resolve(t0.runDir).toString());
+        assertEquals(0, runRep.code(), runRep.err());
+        for (String f : List.of("loss.png", "accuracy.png", "report.html")) {
+            assertTrue(Files.size(dir.resolve(t0.runDir).resolve(f)) > 100, f);
+        }
+        assertTrue(Files.readString(dir.resolve(t0.runDir).resolve("report.html")).contains("<td>distill</td><td>1</td>"));
 
         // a trial is an ordinary run: it reproduces alone, metric for metric
         CliTest.Result rr = CliTest.run("reproduce", dir.resolve(t2.runDir).toString());
