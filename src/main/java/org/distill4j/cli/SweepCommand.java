@@ -52,7 +52,11 @@ final class SweepCommand implements Callable<Integer> {
         }
         Sweep.ExecutorChoice choice = new Sweep.ExecutorChoice(executor, workers);
         Path dir = resume != null ? Sweep.resume(resume, choice, retryFailed) : Sweep.start(config, choice, outputDir);
-        org.distill4j.report.SweepReport.write(dir);
+        try {
+            org.distill4j.report.SweepReport.write(dir);
+        } catch (Exception | Error e) {
+            spec.commandLine().getErr().println("warning: the report could not be written (" + e + "); try: distill report " + dir);
+        }
         spec.commandLine().getOut().println(dir);
         String status = org.distill4j.sweep.SweepState.read(dir).status;
         return status.equals("completed") ? DistillCli.EXIT_OK : DistillCli.EXIT_ERROR;

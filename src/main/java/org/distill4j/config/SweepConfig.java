@@ -25,6 +25,26 @@ public record SweepConfig(int version, String name, String base, List<String> se
             throw new ConfigException("space", "missing: map config keys to {continuous: [lo, hi]}, {integer: [lo, hi]} or {choice: [...]}");
         }
         space = List.copyOf(space);
+        java.util.Map<String, String> owner = new java.util.HashMap<>();
+        for (ParamSpec p : space) {
+            for (String k : p.keys()) {
+                String prev = owner.putIfAbsent(k, p.key());
+                if (prev != null) {
+                    throw new ConfigException("space." + p.key() + (k.equals(p.key()) ? "" : ".also"),
+                            "'" + k + "' is already set by space." + prev + "; each config key may be searched once");
+                }
+            }
+        }
+        List<String> keys = space.stream().map(ParamSpec::key).toList();
+        if (report != null) {
+            for (String[] f : new String[][]{{"x", report.x()}, {"group", report.group()}}) {
+                if (f[1] != null && !keys.contains(f[1])) {
+                    throw new ConfigException("report." + f[0], "'" + f[1] + "' is not a searched key; keys: " + String.join(", ", keys));
+                }
+            }
+        } else {
+            report = new ReportConfig(null, null, null);
+        }
         if (maxTrials != null && maxTrials < 1) {
             throw new ConfigException("max_trials", "must be >= 1, got " + maxTrials);
         }

@@ -31,7 +31,8 @@ public final class RunReport {
         return Files.isRegularFile(dir.resolve("provenance.json")) && Files.isRegularFile(dir.resolve("config.resolved.yaml"));
     }
 
-    public static RunReport load(Path dir) throws IOException {
+    public static RunReport load(Path given) throws IOException {
+        Path dir = given.toAbsolutePath().normalize();
         if (!isRunDir(dir)) {
             throw new org.distill4j.data.DataException(dir + " is not a run directory (no provenance.json and config.resolved.yaml)");
         }
@@ -82,7 +83,8 @@ public final class RunReport {
     }
 
     /** Writes loss.png, accuracy.png and report.html into the run directory; returns the HTML file. */
-    public static Path write(Path dir) throws IOException {
+    public static Path write(Path given) throws IOException {
+        Path dir = given.toAbsolutePath().normalize();
         RunReport r = load(dir);
         r.curve("loss", "training loss").writePng(dir.resolve("loss.png"), 900, 440);
         r.accuracyPlot().writePng(dir.resolve("accuracy.png"), 900, 440);

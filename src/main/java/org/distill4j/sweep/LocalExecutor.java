@@ -25,6 +25,7 @@ public final class LocalExecutor implements TrialExecutor {
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
     /** Set when the sweep is stopping: no trial starts after it. */
     private boolean stopping;
+    private volatile ExecutorService pool;
 
     public LocalExecutor(Path sweepDir, int workers, TrialLauncher launcher) {
         this.sweepDir = sweepDir;
@@ -59,6 +60,7 @@ public final class LocalExecutor implements TrialExecutor {
             t.setDaemon(true);
             return t;
         });
+        this.pool = pool;
         Thread hook = new Thread(this::stopAll, "sweep-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -93,9 +95,15 @@ public final class LocalExecutor implements TrialExecutor {
             if (stopping) {
                 return;
             }
-            listener.started(t);
-            p = pb.start();
+            try {
+                p = pb.start();
+            } catch (java.io.IOException e) {
+                listener.started(t);
+                listener.ended(t, new TrialDirs.Outcome(Trial.Status.FAILED, "could not start the trial JVM: " + e.getMessage(), null, null));
+                return;
+            }
             running.add(p);
+            listener.started(t);
         }
         int rc;
         try {
@@ -108,11 +116,19 @@ public final class LocalExecutor implements TrialExecutor {
         } finally {
             running.remove(p);
         }
-        if (rc == 143 || rc == 130) {
-            listener.cancelled(t, "stopped by signal (exit code " + rc + ")");
-            return;
+        synchronized (this) {
+            if (stopping) {
+                listener.cancelled(t, "the sweep was stopped (exit code " + rc + ")");
+                return;
+            }
         }
-        listener.ended(t, TrialDirs.read(dir, rc == 0 ? null : "exit code " + rc + (rc == 137 ? ", killed" : "")));
+        TrialDirs.Outcome o;
+        try {
+            o = TrialDirs.read(dir, rc == 0 ? null : "exit code " + rc + (rc == 137 ? ", killed" : rc == 143 ? ", terminated" : ""));
+        } catch (java.io.IOException | RuntimeException e) {
+            o = new TrialDirs.Outcome(Trial.Status.FAILED, "could not read the trial's result: " + e, null, null);
+        }
+        listener.ended(t, o);
     }
 
     private void stopAll() {
@@ -127,6 +143,15 @@ public final class LocalExecutor implements TrialExecutor {
                 if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ExecutorService pool = this.pool;
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS); // let the workers record their trials as cancelled
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -20,7 +20,8 @@ import org.distill4j.data.DataException;
 /**
  * Runs trials as one Slurm job array: {@code slurm/array-<n>.sh} holds the per-task resources ({@code --cpus-per-task},
  * {@code --mem}, {@code --time}, {@code --partition}, {@code --gres}, extra {@code #SBATCH} lines, {@code %max_concurrent})
- * and starts {@code distill trial trials/t<task-id>}; the array's task ids are the trial indices. It then polls
+ * and starts {@code distill trial trials/<id>}, task {@code i} running the array's {@code i}-th trial (a list in the
+ * script, so the task ids stay below Slurm's MaxArraySize). It then polls
  * {@code squeue} and, for tasks that left the queue, {@code scontrol show job} (no accounting database needed), and
  * judges each trial from its run directory on the shared filesystem. A task that Slurm cancelled, preempted or lost
  * with its node is unfinished ({@code --resume} submits it again and it continues from its last checkpoint); a task
@@ -69,11 +70,11 @@ public final class SlurmExecutor implements TrialExecutor {
         }
     }
 
-    /** The batch script for an array of trial indices. */
-    String script(List<Integer> indices, Path outDir) {
+    /** The batch script for an array over {@code trials}: task {@code i} runs {@code trials.get(i)}. */
+    String script(List<Trial> trials, Path outDir) {
         StringBuilder sb = new StringBuilder("#!/bin/bash\n");
         sb.append("#SBATCH --job-name=distill-").append(name).append('\n');
-        sb.append("#SBATCH --array=").append(arraySpec(indices)).append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
+        sb.append("#SBATCH --array=0-").append(trials.size() - 1).append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
         sb.append("#SBATCH --cpus-per-task=").append(slurm.cpusPerTask()).append('\n');
         sb.append("#SBATCH --mem=").append(slurm.mem() != null ? slurm.mem() : memoryMb + "M").append('\n');
         if (slurm.time() != null) {
@@ -97,7 +98,8 @@ public final class SlurmExecutor implements TrialExecutor {
         Map<String, String> env = new LinkedHashMap<>();
         launcher.environment(env);
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
-        sb.append("TRIAL_DIR=").append(shellQuote(sweepDir.resolve("trials").toAbsolutePath().toString())).append("/t$(printf %03d \"$SLURM_ARRAY_TASK_ID\")\n");
+        sb.append("TRIALS=(").append(String.join(" ", trials.stream().map(t -> t.id).toList())).append(")\n");
+        sb.append("TRIAL_DIR=").append(shellQuote(sweepDir.resolve("trials").toAbsolutePath().toString())).append("/\"${TRIALS[$SLURM_ARRAY_TASK_ID]}\"\n");
         sb.append("echo \"slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname) at $(date -Is)\" >> \"$TRIAL_DIR/trial.log\"\n");
         List<String> cmd = launcher.command(Path.of("TRIAL_DIR_PLACEHOLDER"));
         cmd.set(cmd.size() - 1, "\"$TRIAL_DIR\"");
@@ -106,27 +108,6 @@ public final class SlurmExecutor implements TrialExecutor {
             sb.append(' ').append(i == cmd.size() - 1 ? cmd.get(i) : shellQuote(cmd.get(i)));
         }
         sb.append(" >> \"$TRIAL_DIR/trial.log\" 2>&1\n");
-        return sb.toString();
-    }
-
-    /** {@code 0-3,7,9-10}: sorted indices as Slurm array ranges. */
-    static String arraySpec(List<Integer> indices) {
-        List<Integer> s = indices.stream().sorted().distinct().toList();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.size(); ) {
-            int j = i;
-            while (j + 1 < s.size() && s.get(j + 1) == s.get(j) + 1) {
-                j++;
-            }
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            sb.append(s.get(i));
-            if (j > i) {
-                sb.append('-').append(s.get(j));
-            }
-            i = j + 1;
-        }
         return sb.toString();
     }
 
@@ -159,7 +140,7 @@ public final class SlurmExecutor implements TrialExecutor {
                 n++;
             }
             Path script = outDir.resolve("array-" + n + ".sh");
-            org.distill4j.run.AtomicFiles.writeString(script, script(toSubmit.stream().map(t -> t.index).toList(), outDir));
+            org.distill4j.run.AtomicFiles.writeString(script, script(toSubmit, outDir));
             for (Trial t : toSubmit) {
                 Files.createDirectories(Sweep.trialDir(sweepDir, t));
             }
@@ -169,10 +150,10 @@ public final class SlurmExecutor implements TrialExecutor {
             }
             String job = r.out.strip().split("[;\\s]")[0];
             LOG.info("submitted Slurm job array {} ({} tasks): {}", job, toSubmit.size(), script);
-            for (Trial t : toSubmit) {
-                String id = job + "_" + t.index;
-                jobOf.put(t, id);
-                listener.submitted(t, id);
+            for (int i = 0; i < toSubmit.size(); i++) {
+                String id = job + "_" + i;
+                jobOf.put(toSubmit.get(i), id);
+                listener.submitted(toSubmit.get(i), id);
             }
         }
         poll(jobOf, listener);
@@ -188,17 +169,20 @@ public final class SlurmExecutor implements TrialExecutor {
         Set<String> jobs = new HashSet<>();
         jobOf.values().forEach(v -> jobs.add(v.substring(0, v.indexOf('_'))));
         Map<Trial, String> open = new LinkedHashMap<>(jobOf);
-        int failures = 0;
+        long failingSince = 0;
         while (!open.isEmpty()) {
             Map<String, String> states = new HashMap<>();
             try {
                 for (String j : jobs) {
                     states.putAll(squeue(j));
                 }
-                failures = 0;
+                failingSince = 0;
             } catch (IOException e) {
-                if (++failures >= 10) {
-                    throw e;
+                // slurmctld restarts and fail-overs take minutes; give up after 10
+                failingSince = failingSince == 0 ? System.nanoTime() : failingSince;
+                if (System.nanoTime() - failingSince > 600_000_000_000L) {
+                    throw new DataException("squeue has failed for 10 minutes (" + e.getMessage() + "); the array keeps running: "
+                            + "distill sweep --resume " + sweepDir + " waits for it again");
                 }
                 LOG.warn("squeue failed ({}); retrying", e.getMessage());
                 Thread.sleep((long) (slurm.pollSeconds() * 1000));
@@ -227,6 +211,10 @@ public final class SlurmExecutor implements TrialExecutor {
                 }
                 String note = "Slurm " + state + ", exit code " + exit + " (" + e.getValue() + ")";
                 TrialDirs.Outcome o = TrialDirs.read(Sweep.trialDir(sweepDir, t), state.equals("COMPLETED") ? null : note);
+                for (int i = 0; i < 6 && state.equals("COMPLETED") && o.status() != Trial.Status.COMPLETED; i++) {
+                    Thread.sleep(5000); // a shared filesystem may show the finished run's files late
+                    o = TrialDirs.read(Sweep.trialDir(sweepDir, t), null);
+                }
                 if (o.status() == Trial.Status.FAILED && !state.equals("COMPLETED") && !state.equals("UNKNOWN") && !o.reason().startsWith("stopped")) {
                     o = new TrialDirs.Outcome(o.status(), note + ": " + o.reason(), o.runDir(), o.metrics());
                 }
@@ -277,12 +265,16 @@ public final class SlurmExecutor implements TrialExecutor {
     }
 
     private static Cmd exec(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", cmd) + " did not answer in 120 s");
+        Path out = Files.createTempFile("distill-slurm", ".out");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", cmd) + " did not answer in 120 s");
+            }
+            return new Cmd(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return new Cmd(p.exitValue(), out);
     }
 }

@@ -58,6 +58,8 @@ public final class Sweep {
         SweepConfigLoader.Loaded l = SweepConfigLoader.load(file);
         SweepConfig cfg = l.config();
         TrialExecutors.create(cfg, choice, null, null); // checks the executor (e.g. that sbatch exists) before anything is written
+        SearchStrategy strategy = SearchStrategies.create(cfg);
+        int maxTrials = maxTrials(cfg, strategy);
         String text = Files.readString(file);
         String resolvedBase = ConfigWriter.toYaml(ConfigBinder.bind(l.baseTree().deepCopy(), cfg.name()));
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
@@ -81,8 +83,7 @@ public final class Sweep {
         state.created = Instant.now().toString();
         state.strategy = org.distill4j.config.Check.yaml(cfg.strategy().type());
         state.executor = executor.name();
-        SearchStrategy strategy = SearchStrategies.create(cfg);
-        state.maxTrials = maxTrials(cfg, strategy);
+        state.maxTrials = maxTrials;
         state.write(dir);
         new Sweep(dir, cfg, l.baseTree(), state).run(executor, strategy, false);
         return dir;
@@ -96,6 +97,12 @@ public final class Sweep {
         SweepState state = SweepState.read(dir);
         SweepConfigLoader.Loaded l = SweepConfigLoader.reload(dir.resolve(SWEEP_FILE), dir.resolve(BASE_FILE), state.name);
         TrialExecutor executor = TrialExecutors.create(l.config(), choice, state.executor, dir);
+        List<String> queued = state.trials.stream().filter(t -> t.slurmJob != null
+                && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)).map(t -> t.id + " (" + t.slurmJob + ")").toList();
+        if (!executor.name().equals("slurm") && !queued.isEmpty()) {
+            throw new org.distill4j.data.DataException("trials " + String.join(", ", queued) + " may still be queued or running in Slurm; "
+                    + "resume with --executor slurm, or cancel them (scancel) first");
+        }
         state.executor = executor.name();
         state.status = "running";
         new Sweep(dir, l.config(), l.baseTree(), state).run(executor, SearchStrategies.create(l.config()), retryFailed);
@@ -117,6 +124,17 @@ public final class Sweep {
     }
 
     private void run(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new org.distill4j.data.DataException("sweep " + dir + " is already running in another process");
+            }
+            runLocked(executor, strategy, retryFailed);
+        }
+    }
+
+    private void runLocked(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
         try (RunLog log = RunLog.attach(dir.resolve("sweep.log"))) {
             LOG.info("sweep {} ({} search, {} executor, up to {} trials): {}", config.name(), state.strategy, executor.name(), state.maxTrials, dir);
             strategy.replay(state.trials, scored(state.trials));
@@ -126,7 +144,8 @@ public final class Sweep {
                 Listener listener = new Listener(bar);
                 List<Trial> todo = new ArrayList<>();
                 for (Trial t : state.trials) {
-                    if (!t.status.finished() || retryFailed && t.status == Trial.Status.FAILED) {
+                    boolean retry = retryFailed && t.status == Trial.Status.FAILED && Files.isRegularFile(trialDir(dir, t).resolve(TrialDirs.CONFIG));
+                    if (!t.status.finished() && !endedMeanwhile(t, listener) || retry) {
                         todo.add(t);
                     }
                 }
@@ -173,6 +192,20 @@ public final class Sweep {
                 LOG.info("continue it with: distill sweep --resume {}", dir);
             }
         }
+    }
+
+    /**
+     * An unfinished trial whose run ended while the sweep was not watching (a Slurm task that finished after the
+     * sweep process died) is recorded as it ended instead of being run again.
+     */
+    private boolean endedMeanwhile(Trial t, Listener listener) throws IOException {
+        TrialDirs.Outcome o = TrialDirs.ended(trialDir(dir, t));
+        if (o == null) {
+            return false;
+        }
+        LOG.info("{} ended while the sweep was stopped: {}", t.id, o.status().name().toLowerCase(java.util.Locale.ROOT));
+        listener.ended(t, o);
+        return true;
     }
 
     /**

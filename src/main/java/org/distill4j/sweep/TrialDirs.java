@@ -61,6 +61,19 @@ public final class TrialDirs {
         return new Outcome(Trial.Status.FAILED, err != null ? err : (exitNote == null ? "no run directory" : exitNote) + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
     }
 
+    /**
+     * What a trial that is not running left behind, when it has a run that ended (completed or failed); null when
+     * it has none or its run was interrupted (then it runs again).
+     */
+    public static Outcome ended(Path trialDir) throws IOException {
+        Path run = latestRun(trialDir);
+        if (run == null) {
+            return null;
+        }
+        String status = Json.MAPPER.readTree(run.resolve("provenance.json").toFile()).path("status").asText();
+        return status.equals("completed") || status.equals("failed") ? read(trialDir, null) : null;
+    }
+
     /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */
     public static Map<String, Double> flatten(JsonNode root) {
         Map<String, Double> out = new TreeMap<>();
@@ -87,7 +100,7 @@ public final class TrialDirs {
             return null;
         }
         String found = null;
-        for (String l : Files.readAllLines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+        for (String l : Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
             if (l.startsWith("error: ")) {
                 found = l.substring("error: ".length());
             }

@@ -49,6 +49,7 @@ public final class TrialLauncher {
                 out.add(o);
             }
         }
+        out.add("-XX:ActiveProcessorCount=" + threads); // the JVM's own pools (GC, JIT, fork-join) fit the budget too
         out.add("-Ddistill4j.home=" + Env.home().toAbsolutePath().normalize());
         return out;
     }

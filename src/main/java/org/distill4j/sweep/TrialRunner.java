@@ -17,11 +17,23 @@ public final class TrialRunner {
     private TrialRunner() {
     }
 
-    public static Path run(Path trialDir) throws Exception {
+    public static Path run(Path dir) throws Exception {
+        Path trialDir = dir.toAbsolutePath().normalize();
         Path cfg = trialDir.resolve(TrialDirs.CONFIG);
         if (!Files.isRegularFile(cfg)) {
             throw new DataException(trialDir + " is not a trial directory (no " + TrialDirs.CONFIG + ")");
         }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(trialDir.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new DataException("trial " + trialDir + " is already running in another process");
+            }
+            return runLocked(trialDir, cfg);
+        }
+    }
+
+    private static Path runLocked(Path trialDir, Path cfg) throws Exception {
         Path last = TrialDirs.latestRun(trialDir);
         if (last != null) {
             JsonNode prov = Json.MAPPER.readTree(last.resolve("provenance.json").toFile());
@@ -32,6 +44,8 @@ public final class TrialRunner {
                 return Pipeline.resume(last, List.of("distill", "trial", trialDir.toString()));
             }
         }
-        return Pipeline.run(ConfigLoader.load(cfg, List.of()), List.of(), List.of("distill", "trial", trialDir.toString()));
+        // the run goes below the trial directory wherever the trial process starts (a resumed sweep's working directory may differ)
+        return Pipeline.run(ConfigLoader.load(cfg, List.of("output.dir=" + org.distill4j.run.Json.line(trialDir.toString()))), List.of(),
+                List.of("distill", "trial", trialDir.toString()));
     }
 }

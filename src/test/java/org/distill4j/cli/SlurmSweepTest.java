@@ -93,7 +93,7 @@ class SlurmSweepTest {
         assertTrue(t1.reason.startsWith("Slurm FAILED, exit code 1:0 (" + job + "_1)") && t1.reason.contains("NaN"), t1.reason);
         assertTrue(st.trials.get(3).status == Trial.Status.CANCELLED, st.trials.get(3).status + " " + st.trials.get(3).reason);
         String script = Files.readString(dir.resolve("slurm/array-0.sh"));
-        assertTrue(script.contains("#SBATCH --array=0-3%1\n") && script.contains("#SBATCH --cpus-per-task=1\n")
+        assertTrue(script.contains("#SBATCH --array=0-3%1\n") && script.contains("TRIALS=(t000 t001 t002 t003)\n") && script.contains("#SBATCH --cpus-per-task=1\n")
                 && script.contains("#SBATCH --mem=1000M\n") && script.contains("#SBATCH --time=00:10:00\n") && script.contains("#SBATCH --nice=0\n"), script);
         assertTrue(script.contains("export OMP_NUM_THREADS=1\n"), script);
 
@@ -106,8 +106,11 @@ class SlurmSweepTest {
                 done.trials.stream().map(t -> t.status).toList());
         assertEquals(1, done.trials.get(0).attempts);
         assertEquals(t1.reason, done.trials.get(1).reason, "a failed trial is kept, not run again");
+        List<String> resubmitted = st.trials.stream().filter(t -> !t.status.finished()).map(t -> t.id).toList();
+        assertTrue(resubmitted.contains("t003"), resubmitted.toString());
         String second = Files.readString(dir.resolve("slurm/array-1.sh"));
-        assertTrue(second.contains("#SBATCH --array=2-3%1\n"), second);
+        assertTrue(second.contains("#SBATCH --array=0-" + (resubmitted.size() - 1) + "%1\n")
+                && second.contains("TRIALS=(" + String.join(" ", resubmitted) + ")\n"), second);
         String job2 = done.trials.get(3).slurmJob.split("_")[0];
         assertTrue(!job2.equals(job), "the unfinished trials went in a new array");
         for (int i : new int[]{0, 2, 3}) {

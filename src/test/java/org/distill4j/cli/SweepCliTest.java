@@ -99,8 +99,9 @@ class SweepCliTest {
         Path root = tmp.resolve("local");
         Files.createDirectories(root);
         Path file = sweepFile(root, "0.05, 1.0e30, 0.02", "executor: {type: local, workers: 1}");
-        Process p = new ProcessBuilder(javaCommand("sweep", "--config", file.toString()))
-                .redirectErrorStream(true).redirectOutput(root.resolve("first.log").toFile()).start();
+        // started in another working directory with a relative --output-dir; resumed below from this one
+        Process p = new ProcessBuilder(javaCommand("sweep", "--config", file.toString(), "--output-dir", "relative-sweeps"))
+                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(root.resolve("first.log").toFile()).start();
         // stop the sweep (SIGTERM, as Ctrl-C or a scheduler would) once t000 is done and t001 is running
         waitFor(root, st -> st.trials.size() == 3 && st.trials.get(0).status == Trial.Status.COMPLETED
                 && st.trials.get(1).status == Trial.Status.RUNNING, p, 240);
@@ -113,7 +114,9 @@ class SweepCliTest {
         assertEquals(List.of(), left, "no trial process outlives the stopped sweep");
         SweepState stopped = SweepState.read(dir);
         assertEquals(Trial.Status.COMPLETED, stopped.trials.get(0).status);
-        assertTrue(!stopped.trials.get(1).status.finished() && !stopped.trials.get(2).status.finished(), "t001/t002 unfinished: " + Files.readString(dir.resolve(SweepState.FILE)));
+        assertTrue(dir.startsWith(root.resolve("relative-sweeps")), dir.toString());
+        assertEquals(Trial.Status.CANCELLED, stopped.trials.get(1).status, "the trial the stop interrupted");
+        assertEquals(Trial.Status.PENDING, stopped.trials.get(2).status, "no trial starts once the sweep is stopping");
         assertTrue(!"completed".equals(stopped.status));
 
         CliTest.Result r = CliTest.run("sweep", "--resume", dir.toString());
@@ -181,6 +184,7 @@ class SweepCliTest {
         CliTest.Result r = CliTest.run("sweep", "--config", file.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: space.stages.distil.optimizer.lr: "), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("no element of stages is named or typed 'distil'"), r.err());
 
         Path f2 = sweepFile(root, "0.05", "executor: {type: kubernetes}");

@@ -124,6 +124,11 @@ class SearchStrategiesTest {
 
     /** Runs {@code generations} generations on the synthetic objective; returns each generation's mean score. */
     static List<Double> evolve(SearchStrategy s, int generations, List<Trial> history) {
+        return evolve(s, generations, history, false);
+    }
+
+    /** {@code withFailures}: trials with 2-bit weights fail (no score), as a diverged trial would. */
+    static List<Double> evolve(SearchStrategy s, int generations, List<Trial> history, boolean withFailures) {
         List<Double> means = new ArrayList<>();
         for (int g = 0; g < generations; g++) {
             List<SearchStrategy.Point> batch = s.next(s.batchSize(1000));
@@ -135,7 +140,9 @@ class SearchStrategiesTest {
                 history.add(t);
                 double f = objective(p.params());
                 sum += f;
-                scored.add(new SearchStrategy.Scored(t, f));
+                boolean failed = withFailures && (Long) p.params().get("bits") == 2;
+                t.status = failed ? Trial.Status.FAILED : Trial.Status.COMPLETED;
+                scored.add(new SearchStrategy.Scored(t, failed ? null : f));
             }
             s.report(scored);
             means.add(sum / batch.size());
@@ -159,11 +166,13 @@ class SearchStrategiesTest {
     void geneticReplayedFromHistoryAsksForTheSameNextGeneration() throws Exception {
         List<Trial> history = new ArrayList<>();
         SearchStrategy uninterrupted = SearchStrategies.create(config(GENETIC));
-        evolve(uninterrupted, 4, history);
+        evolve(uninterrupted, 4, history, true);
+        assertTrue(history.stream().anyMatch(t -> t.status == Trial.Status.FAILED), "some trials failed");
         List<SearchStrategy.Point> expected = uninterrupted.next(16);
 
         SearchStrategy resumed = SearchStrategies.create(config(GENETIC));
-        List<SearchStrategy.Scored> results = history.stream().map(t -> new SearchStrategy.Scored(t, objective(t.params))).toList();
+        List<SearchStrategy.Scored> results = history.stream()
+                .map(t -> new SearchStrategy.Scored(t, t.status == Trial.Status.FAILED ? null : objective(t.params))).toList();
         resumed.replay(history, results);
         List<SearchStrategy.Point> got = resumed.next(16);
         assertEquals(expected.stream().map(SearchStrategy.Point::params).toList(), got.stream().map(SearchStrategy.Point::params).toList());
