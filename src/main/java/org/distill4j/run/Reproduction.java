@@ -49,12 +49,15 @@ public final class Reproduction {
         JsonNode pa = Json.MAPPER.readTree(original.resolve("provenance.json").toFile());
         JsonNode pb = Json.MAPPER.readTree(reproduced.resolve("provenance.json").toFile());
         for (String k : List.of("code/distill4j_version", "code/dl4j_version", "code/nd4j_backend", "code/nd4j_native_build", "code/git_commit",
-                "code/git_dirty", "platform/cpu", "platform/cores", "platform/java_version", "platform/os", "backend/threads",
-                "data/content_sha256")) {
+                "code/git_dirty", "platform/cpu", "platform/cores", "platform/java_version", "platform/os", "backend/environment/omp.threads",
+                "backend/environment/blas.threads", "data/content_sha256")) {
             JsonNode a = pa.at("/" + k);
             JsonNode b = pb.at("/" + k);
             if (!a.equals(b)) {
-                warnings.add(k.replace('/', '.') + " differs: " + brief(a) + " then, " + brief(b) + " now");
+                warnings.add(k.replace('/', '.') + " differs: " + brief(a) + " then, " + brief(b) + " now"
+                        + (k.endsWith(".threads") ? " (the thread count changes float summation order and so the results; run with "
+                        + "OMP_NUM_THREADS=" + brief(pa.at("/backend/environment/omp.threads")) + " OPENBLAS_NUM_THREADS="
+                        + brief(pa.at("/backend/environment/blas.threads")) + ")" : ""));
             }
         }
         List<Row> rows = new ArrayList<>();

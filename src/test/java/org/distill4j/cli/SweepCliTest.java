@@ -57,7 +57,8 @@ class SweepCliTest {
 
     static List<String> javaCommand(String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Ddistill4j.home=" + Path.of("").toAbsolutePath(),
+                "-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli"));
         cmd.addAll(List.of(args));
         return cmd;
     }
