@@ -175,7 +175,15 @@ public final class SearchStrategies {
         private final List<SearchStrategy.Point> all = new ArrayList<>();
         private int next;
 
+        /** Enumerating more points than this is refused (they are all decoded up front). */
+        static final long MAX_POINTS = 1_000_000;
+
         Grid(SweepConfig cfg) {
+            long size = size(cfg);
+            if (size > MAX_POINTS) {
+                throw new org.distill4j.config.ConfigException("strategy.points", "the grid has " + size + " points (more than "
+                        + MAX_POINTS + "); use fewer points or choices, or random or genetic search");
+            }
             GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(space(cfg), cfg.strategy().points(), GridSearchCandidateGenerator.Mode.Sequential, null);
             while (g.hasMoreCandidates()) {
                 all.add(candidate(cfg, g.getCandidate()));
@@ -183,6 +191,20 @@ public final class SearchStrategies {
             if (cfg.maxTrials() != null && cfg.maxTrials() < all.size()) {
                 Collections.shuffle(all, new Random(cfg.strategy().seed()));
             }
+        }
+
+        /** Arbiter's grid size: every choice, min(range, points) integers, {@code points} values of a continuous range. */
+        static long size(SweepConfig cfg) {
+            long n = 1;
+            for (SweepConfig.ParamSpec p : cfg.space()) {
+                long k = switch (p.kind()) {
+                    case CHOICE -> p.choices().size();
+                    case INTEGER -> p.lo() == p.hi() ? 1 : p.log() ? cfg.strategy().points() : Math.min((long) (p.hi() - p.lo()) + 1, cfg.strategy().points());
+                    case CONTINUOUS -> p.lo() == p.hi() ? 1 : cfg.strategy().points();
+                };
+                n = Math.multiplyHigh(n, k) != 0 || n * k < 0 ? Long.MAX_VALUE : n * k;
+            }
+            return n;
         }
 
         @Override

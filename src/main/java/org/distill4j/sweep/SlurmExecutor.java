@@ -245,11 +245,24 @@ public final class SlurmExecutor implements TrialExecutor {
         return out;
     }
 
-    /** {@code scontrol show job -o <id>} as key=value pairs; empty once Slurm has forgotten the job (MinJobAge). */
+    /**
+     * {@code scontrol show job -o <id>} as key=value pairs. Once the controller has forgotten the job (MinJobAge),
+     * {@code sacct} answers where the cluster keeps accounting; otherwise the map is empty.
+     */
     static Map<String, String> scontrol(String id) throws IOException, InterruptedException {
         Cmd r = exec(List.of("scontrol", "show", "job", "-o", id));
         Map<String, String> out = new HashMap<>();
         if (r.rc != 0) {
+            try {
+                Cmd a = exec(List.of("sacct", "-n", "-P", "-X", "-j", id, "-o", "State,ExitCode"));
+                String[] f = a.rc == 0 && !a.out.isBlank() ? a.out.strip().split("\n")[0].split("\\|") : new String[0];
+                if (f.length == 2) {
+                    out.put("JobState", f[0].split("\\s+")[0]);
+                    out.put("ExitCode", f[1]);
+                }
+            } catch (IOException noSacct) {
+                // no accounting client either: the run directory alone judges the trial
+            }
             return out;
         }
         for (String tok : r.out.strip().split("\\s+")) {

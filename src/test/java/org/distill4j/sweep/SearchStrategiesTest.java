@@ -58,6 +58,19 @@ class SearchStrategiesTest {
     }
 
     @Test
+    void gridSizeIsCountedBeforeEnumerating() throws Exception {
+        assertEquals(2 * 3 * 3, SearchStrategies.Grid.size(config(SPACE + "strategy: {type: grid, points: 3}\n")));
+        // integer 2..8 has 7 values: 10 points give 7; continuous gives 10
+        assertEquals(2 * 7 * 10, SearchStrategies.Grid.size(config(SPACE + "strategy: {type: grid, points: 10}\n")));
+        String huge = SPACE.replace("objective", "  a: {continuous: [0, 1]}\n  b: {continuous: [0, 1]}\n  c: {continuous: [0, 1]}\nobjective")
+                + "strategy: {type: grid, points: 100}\nmax_trials: 50\n"; // 2 choices x 7 integers x 100^4 continuous points
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.distill4j.config.ConfigException.class,
+                () -> SearchStrategies.create(config(huge)));
+        assertEquals("strategy.points: the grid has 1400000000 points (more than 1000000); use fewer points or choices, or random or genetic search",
+                e.getMessage());
+    }
+
+    @Test
     void gridCutShortIsAShuffledSubsetFixedBySeed() throws Exception {
         String yaml = SPACE + "strategy: {type: grid, points: 3, seed: 7}\nmax_trials: 5\n";
         List<SearchStrategy.Point> a = SearchStrategies.create(config(yaml)).next(5);
