@@ -157,7 +157,10 @@ public final class SweepReport {
         StringBuilder sb = new StringBuilder();
         List<String> head = new ArrayList<>(List.of("rank", "trial", "status", "generation"));
         head.addAll(keys());
-        head.addAll(List.of(config.objective().metric(), config.secondary() == null ? "secondary" : config.secondary().metric()));
+        head.add(config.objective().metric());
+        if (config.secondary() != null) {
+            head.add(config.secondary().metric());
+        }
         head.addAll(config.report().columns());
         head.addAll(List.of("feasible", "pareto", "wall_s", "attempts", "run_dir", "reason"));
         sb.append(String.join(",", head.stream().map(SweepReport::csvField).toList())).append('\n');
@@ -173,7 +176,9 @@ public final class SweepReport {
                 row.add(t.params.get(k));
             }
             row.add(t.objective);
-            row.add(t.secondary);
+            if (config.secondary() != null) {
+                row.add(t.secondary);
+            }
             for (String c : config.report().columns()) {
                 row.add(t.metrics == null ? null : t.metrics.get(c));
             }
