@@ -68,15 +68,7 @@ public final class ConfigLoader {
         if (!stack.add(abs)) {
             throw new ConfigException("base", "cycle: " + abs + " includes itself (via " + stack + ")");
         }
-        String text;
-        try {
-            text = Files.readString(abs);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("", "config file not found: " + file);
-        } catch (IOException e) {
-            throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
-        }
-        ObjectNode tree = readTree(text, file.toString());
+        ObjectNode tree = readTree(readFile(file, "config file"), file.toString());
         JsonNode base = tree.remove("base");
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         if (base != null && !base.isNull()) {
@@ -104,6 +96,17 @@ public final class ConfigLoader {
         merge(result, tree);
         stack.remove(abs);
         return result;
+    }
+
+    /** The text of {@code file}; a missing or unreadable file is a one-line error naming it as {@code what}. */
+    static String readFile(Path file, String what) {
+        try {
+            return Files.readString(file.toAbsolutePath().normalize());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", what + " not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read " + what + " " + file + ": " + e.getMessage());
+        }
     }
 
     static ObjectNode readTree(String text, String where) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +23,7 @@ public final class SweepConfigLoader {
     }
 
     public static Loaded load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("", "sweep file not found: " + file);
-        } catch (IOException e) {
-            throw new ConfigException("", "cannot read sweep file " + file + ": " + e.getMessage());
-        }
-        SweepConfig cfg = bind(ConfigLoader.readTree(text, file.toString()), ConfigLoader.defaultName(file));
+        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(file, "sweep file"), file.toString()), ConfigLoader.defaultName(file));
         Path basePath = file.toAbsolutePath().getParent().resolve(cfg.base());
         if (!Files.isRegularFile(basePath)) {
             throw new ConfigException("base", "file not found: " + cfg.base() + " (relative to " + file.toAbsolutePath().getParent() + ")");

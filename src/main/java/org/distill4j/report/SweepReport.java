@@ -1,7 +1,6 @@
 package org.distill4j.report;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import org.distill4j.config.SweepConfig;
-import org.distill4j.config.SweepConfigLoader;
 import org.distill4j.math.Pareto;
 import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.Json;
@@ -45,12 +43,8 @@ public final class SweepReport {
 
     /** Reads a sweep directory. */
     public static SweepReport load(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve(SweepState.FILE)) || !Files.isRegularFile(dir.resolve(Sweep.SWEEP_FILE))) {
-            throw new org.distill4j.data.DataException(dir + " is not a sweep directory (no " + SweepState.FILE + " and " + Sweep.SWEEP_FILE + ")");
-        }
-        SweepState st = SweepState.read(dir);
-        SweepConfig cfg = SweepConfigLoader.reload(dir.resolve(Sweep.SWEEP_FILE), dir.resolve(Sweep.BASE_FILE), st.name).config();
-        return new SweepReport(dir, cfg, st);
+        Sweep.Opened o = Sweep.open(dir);
+        return new SweepReport(dir, o.loaded().config(), o.state());
     }
 
     /** Writes every report file into the sweep directory. */
@@ -61,7 +55,7 @@ public final class SweepReport {
         List<String> images = new ArrayList<>();
         r.objectivePlot().writePng(dir.resolve("objective.png"), 900, 480);
         images.add("objective.png");
-        if (config(r).secondary() != null) {
+        if (r.config().secondary() != null) {
             r.paretoPlot().writePng(dir.resolve("pareto.png"), 900, 540);
             images.add("pareto.png");
         }
@@ -72,10 +66,6 @@ public final class SweepReport {
         }
         AtomicFiles.writeString(dir.resolve(HTML), r.html(images));
         return dir.resolve(HTML);
-    }
-
-    private static SweepConfig config(SweepReport r) {
-        return r.config;
     }
 
     public SweepConfig config() {

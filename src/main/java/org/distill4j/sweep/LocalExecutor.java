@@ -19,7 +19,6 @@ import org.apache.logging.log4j.Logger;
 public final class LocalExecutor implements TrialExecutor {
     private static final Logger LOG = LogManager.getLogger(LocalExecutor.class);
 
-    private final Path sweepDir;
     private final int workers;
     private final TrialLauncher launcher;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
@@ -27,8 +26,7 @@ public final class LocalExecutor implements TrialExecutor {
     private boolean stopping;
     private volatile ExecutorService pool;
 
-    public LocalExecutor(Path sweepDir, int workers, TrialLauncher launcher) {
-        this.sweepDir = sweepDir;
+    public LocalExecutor(int workers, TrialLauncher launcher) {
         this.workers = workers;
         this.launcher = launcher;
     }
@@ -53,7 +51,7 @@ public final class LocalExecutor implements TrialExecutor {
     }
 
     @Override
-    public void run(List<Trial> trials, Listener listener) throws Exception {
+    public void run(Path sweepDir, List<Trial> trials, Listener listener) throws Exception {
         LOG.info("running {} trial(s) on this machine, {} at a time, {} thread(s) each", trials.size(), workers, launcher.threads());
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "trial-worker");
@@ -67,7 +65,7 @@ public final class LocalExecutor implements TrialExecutor {
             List<Future<?>> futures = new ArrayList<>();
             for (Trial t : trials) {
                 futures.add(pool.submit(() -> {
-                    runOne(t, listener);
+                    runOne(sweepDir, t, listener);
                     return null;
                 }));
             }
@@ -84,7 +82,7 @@ public final class LocalExecutor implements TrialExecutor {
         }
     }
 
-    private void runOne(Trial t, Listener listener) throws Exception {
+    private void runOne(Path sweepDir, Trial t, Listener listener) throws Exception {
         Path dir = Sweep.trialDir(sweepDir, t);
         ProcessBuilder pb = new ProcessBuilder(launcher.command(dir));
         launcher.environment(pb.environment());

@@ -33,14 +33,12 @@ public final class SlurmExecutor implements TrialExecutor {
     private static final Logger LOG = LogManager.getLogger(SlurmExecutor.class);
     private static final Set<String> UNFINISHED = Set.of("CANCELLED", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "REVOKED");
 
-    private final Path sweepDir;
     private final String name;
     private final SweepConfig.SlurmConfig slurm;
     private final int memoryMb;
     private final TrialLauncher launcher;
 
-    public SlurmExecutor(Path sweepDir, String name, SweepConfig.SlurmConfig slurm, int memoryMb, TrialLauncher launcher) {
-        this.sweepDir = sweepDir;
+    public SlurmExecutor(String name, SweepConfig.SlurmConfig slurm, int memoryMb, TrialLauncher launcher) {
         this.name = name;
         this.slurm = slurm;
         this.memoryMb = memoryMb;
@@ -71,7 +69,7 @@ public final class SlurmExecutor implements TrialExecutor {
     }
 
     /** The batch script for an array over {@code trials}: task {@code i} runs {@code trials.get(i)}. */
-    String script(List<Trial> trials, Path outDir) {
+    String script(Path sweepDir, List<Trial> trials, Path outDir) {
         StringBuilder sb = new StringBuilder("#!/bin/bash\n");
         sb.append("#SBATCH --job-name=distill-").append(name).append('\n');
         sb.append("#SBATCH --array=0-").append(trials.size() - 1).append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
@@ -116,14 +114,17 @@ public final class SlurmExecutor implements TrialExecutor {
     }
 
     @Override
-    public void run(List<Trial> trials, Listener listener) throws Exception {
+    public void run(Path sweepDir, List<Trial> trials, Listener listener) throws Exception {
         Map<Trial, String> jobOf = new LinkedHashMap<>();
         List<Trial> toSubmit = new ArrayList<>();
         Map<String, String> queued = new HashMap<>();
+        Set<String> asked = new HashSet<>();
         for (Trial t : trials) {
             if (t.slurmJob != null && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)) {
                 String job = t.slurmJob.substring(0, t.slurmJob.indexOf('_'));
-                queued.putAll(squeue(job));
+                if (asked.add(job)) {
+                    queued.putAll(squeue(job));
+                }
                 if (queued.containsKey(t.slurmJob)) {
                     LOG.info("{} is still in the Slurm queue as {} ({}); waiting for it", t.id, t.slurmJob, queued.get(t.slurmJob));
                     jobOf.put(t, t.slurmJob);
@@ -140,7 +141,7 @@ public final class SlurmExecutor implements TrialExecutor {
                 n++;
             }
             Path script = outDir.resolve("array-" + n + ".sh");
-            org.distill4j.run.AtomicFiles.writeString(script, script(toSubmit, outDir));
+            org.distill4j.run.AtomicFiles.writeString(script, script(sweepDir, toSubmit, outDir));
             for (Trial t : toSubmit) {
                 Files.createDirectories(Sweep.trialDir(sweepDir, t));
             }
@@ -156,10 +157,10 @@ public final class SlurmExecutor implements TrialExecutor {
                 listener.submitted(toSubmit.get(i), id);
             }
         }
-        poll(jobOf, listener);
+        poll(sweepDir, jobOf, listener);
     }
 
-    private void poll(Map<Trial, String> jobOf, Listener listener) throws Exception {
+    private void poll(Path sweepDir, Map<Trial, String> jobOf, Listener listener) throws Exception {
         Set<Trial> seenRunning = new HashSet<>();
         for (Trial t : jobOf.keySet()) {
             if (t.status == Trial.Status.RUNNING) {

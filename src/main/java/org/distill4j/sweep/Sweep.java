@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,24 +55,13 @@ public final class Sweep {
     public static Path start(Path file, ExecutorChoice choice, Path outputDir) throws Exception {
         SweepConfigLoader.Loaded l = SweepConfigLoader.load(file);
         SweepConfig cfg = l.config();
-        TrialExecutors.create(cfg, choice, null, null); // checks the executor (e.g. that sbatch exists) before anything is written
+        TrialExecutor executor = TrialExecutors.create(cfg, choice, null); // checks it (e.g. that sbatch exists) before anything is written
         SearchStrategy strategy = SearchStrategies.create(cfg);
         int maxTrials = maxTrials(cfg, strategy);
         String text = Files.readString(file);
         String resolvedBase = ConfigWriter.toYaml(ConfigBinder.bind(l.baseTree().deepCopy(), cfg.name()));
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path parent = (outputDir != null ? outputDir : Path.of(cfg.outputDir())).resolve(cfg.name());
-        Files.createDirectories(parent);
-        Path dir = parent.resolve(stamp + "-" + RunDirectory.sha256(text + "\n" + resolvedBase).substring(0, 7));
-        for (int i = 2; ; i++) {
-            try {
-                Files.createDirectory(dir);
-                break;
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                dir = parent.resolve(dir.getFileName() + "-" + i);
-            }
-        }
-        TrialExecutor executor = TrialExecutors.create(cfg, choice, null, dir);
+        // <output>/<name>/<yyyyMMdd-HHmmss>-<hash of the sweep file and the resolved base>, as a run directory is named
+        Path dir = RunDirectory.create(outputDir != null ? outputDir : Path.of(cfg.outputDir()), cfg.name(), text + "\n" + resolvedBase).path();
         org.distill4j.run.AtomicFiles.writeString(dir.resolve(SWEEP_FILE), text);
         org.distill4j.run.AtomicFiles.writeString(dir.resolve(BASE_FILE), resolvedBase);
         SweepState state = new SweepState();
@@ -89,14 +76,25 @@ public final class Sweep {
         return dir;
     }
 
-    /** Continues a sweep: unfinished trials run again (from their last checkpoint), then the search goes on. */
-    public static Path resume(Path dir, ExecutorChoice choice, boolean retryFailed) throws Exception {
+    /** A sweep directory as it is on disk: its state and its own copies of the sweep file and the base config. */
+    public record Opened(SweepState state, SweepConfigLoader.Loaded loaded) {
+    }
+
+    /** Reads a sweep directory; a one-line error when {@code dir} is not one. */
+    public static Opened open(Path dir) throws IOException {
         if (!Files.isRegularFile(dir.resolve(SweepState.FILE)) || !Files.isRegularFile(dir.resolve(SWEEP_FILE))) {
             throw new org.distill4j.data.DataException(dir + " is not a sweep directory (no " + SweepState.FILE + " and " + SWEEP_FILE + ")");
         }
         SweepState state = SweepState.read(dir);
-        SweepConfigLoader.Loaded l = SweepConfigLoader.reload(dir.resolve(SWEEP_FILE), dir.resolve(BASE_FILE), state.name);
-        TrialExecutor executor = TrialExecutors.create(l.config(), choice, state.executor, dir);
+        return new Opened(state, SweepConfigLoader.reload(dir.resolve(SWEEP_FILE), dir.resolve(BASE_FILE), state.name));
+    }
+
+    /** Continues a sweep: unfinished trials run again (from their last checkpoint), then the search goes on. */
+    public static Path resume(Path dir, ExecutorChoice choice, boolean retryFailed) throws Exception {
+        Opened o = open(dir);
+        SweepState state = o.state();
+        SweepConfigLoader.Loaded l = o.loaded();
+        TrialExecutor executor = TrialExecutors.create(l.config(), choice, state.executor);
         List<String> queued = state.trials.stream().filter(t -> t.slurmJob != null
                 && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)).map(t -> t.id + " (" + t.slurmJob + ")").toList();
         if (!executor.name().equals("slurm") && !queued.isEmpty()) {
@@ -124,14 +122,11 @@ public final class Sweep {
     }
 
     private void run(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock lock = ch.tryLock()) {
-            if (lock == null) {
-                throw new org.distill4j.data.DataException("sweep " + dir + " is already running in another process");
-            }
-            runLocked(executor, strategy, retryFailed);
-        }
+        org.distill4j.run.ExclusiveLock.holding(dir.resolve(".lock"),
+                () -> new org.distill4j.data.DataException("sweep " + dir + " is already running in another process"), () -> {
+                    runLocked(executor, strategy, retryFailed);
+                    return null;
+                });
     }
 
     private void runLocked(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
@@ -152,7 +147,7 @@ public final class Sweep {
                 while (true) {
                     if (!todo.isEmpty()) {
                         LOG.info("running {} trial(s): {}", todo.size(), todo.stream().map(t -> t.id).toList());
-                        executor.run(todo, listener);
+                        executor.run(dir, todo, listener);
                         cancelled = todo.stream().anyMatch(t -> !t.status.finished());
                         strategy.report(scored(todo));
                         if (cancelled) {

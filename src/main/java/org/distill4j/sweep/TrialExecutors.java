@@ -10,7 +10,7 @@ import org.distill4j.run.Machine;
 public final class TrialExecutors {
     /** Builds an executor for a sweep directory. */
     interface Factory {
-        TrialExecutor create(SweepConfig cfg, Sweep.ExecutorChoice choice, Path sweepDir);
+        TrialExecutor create(SweepConfig cfg, Sweep.ExecutorChoice choice);
     }
 
     private static final Registry<Factory> REGISTRY = new Registry<Factory>("executor")
@@ -24,13 +24,13 @@ public final class TrialExecutors {
      * The executor named on the command line, else the one the sweep ran with before ({@code previous}), else the
      * sweep file's {@code executor.type}.
      */
-    static TrialExecutor create(SweepConfig cfg, Sweep.ExecutorChoice choice, String previous, Path sweepDir) {
+    static TrialExecutor create(SweepConfig cfg, Sweep.ExecutorChoice choice, String previous) {
         String type = choice != null && choice.type() != null ? choice.type() : previous != null ? previous : cfg.executor().type();
         String where = choice != null && choice.type() != null ? "--executor" : "executor.type";
-        return REGISTRY.get(type, where).create(cfg, choice, sweepDir);
+        return REGISTRY.get(type, where).create(cfg, choice);
     }
 
-    private static LocalExecutor local(SweepConfig cfg, Sweep.ExecutorChoice choice, Path sweepDir) {
+    private static LocalExecutor local(SweepConfig cfg, Sweep.ExecutorChoice choice) {
         SweepConfig.ExecutorConfig e = cfg.executor();
         int cores = Runtime.getRuntime().availableProcessors();
         Integer workers = choice != null && choice.workers() != null ? choice.workers() : e.workers();
@@ -39,16 +39,16 @@ public final class TrialExecutors {
             Long mem = Machine.kiloBytesField(Path.of("/proc/meminfo"), "MemTotal:");
             workers = LocalExecutor.defaultWorkers(cores, mem == null ? 4096 : mem / (1024 * 1024), threads, e.memoryMb());
         }
-        return new LocalExecutor(sweepDir, workers, new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
+        return new LocalExecutor(workers, new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
     }
 
-    private static SlurmExecutor slurm(SweepConfig cfg, Sweep.ExecutorChoice choice, Path sweepDir) {
+    private static SlurmExecutor slurm(SweepConfig cfg, Sweep.ExecutorChoice choice) {
         if (choice != null && choice.workers() != null) {
             throw new ConfigException("--workers", "applies to the local executor; for Slurm set slurm.max_concurrent");
         }
         SlurmExecutor.checkInstalled();
         SweepConfig.ExecutorConfig e = cfg.executor();
         int threads = e.threads() != null ? e.threads() : cfg.slurm().cpusPerTask();
-        return new SlurmExecutor(sweepDir, cfg.name(), cfg.slurm(), e.memoryMb(), new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
+        return new SlurmExecutor(cfg.name(), cfg.slurm(), e.memoryMb(), new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
     }
 }

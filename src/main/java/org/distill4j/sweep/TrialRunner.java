@@ -23,14 +23,8 @@ public final class TrialRunner {
         if (!Files.isRegularFile(cfg)) {
             throw new DataException(trialDir + " is not a trial directory (no " + TrialDirs.CONFIG + ")");
         }
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(trialDir.resolve(".lock"),
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-             java.nio.channels.FileLock lock = ch.tryLock()) {
-            if (lock == null) {
-                throw new DataException("trial " + trialDir + " is already running in another process");
-            }
-            return runLocked(trialDir, cfg);
-        }
+        return org.distill4j.run.ExclusiveLock.holding(trialDir.resolve(".lock"),
+                () -> new DataException("trial " + trialDir + " is already running in another process"), () -> runLocked(trialDir, cfg));
     }
 
     private static Path runLocked(Path trialDir, Path cfg) throws Exception {
