@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,15 +53,17 @@ class ResumeCliTest {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
         Files.createDirectories(root);
         long deadline = System.nanoTime() + 300_000_000_000L;
+        Path target = Path.of("checkpoints").resolve(checkpoint).resolve("state.json");
         Path found = null;
-        while (found == null && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            try (Stream<Path> s = Files.walk(root, 7)) {
-                found = s.filter(x -> x.endsWith(Path.of("checkpoints").resolve(checkpoint).resolve("state.json"))).findFirst().orElse(null);
+        try {
+            while (found == null && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                found = LiveFiles.find(root, 7, x -> x.endsWith(target));
             }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
         }
-        p.destroyForcibly();
-        p.waitFor();
         assertNotNull(found, "the run ended or timed out before writing " + checkpoint + "; see target/" + root.getFileName() + ".log");
         return found.getParent().getParent().getParent().getParent();
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.distill4j.run.Json;
 import org.distill4j.sweep.SweepState;
 import org.distill4j.sweep.Trial;
@@ -64,9 +63,7 @@ class SweepCliTest {
     }
 
     static Path onlySweepDir(Path root) throws Exception {
-        try (Stream<Path> s = Files.walk(root, 3)) {
-            return s.filter(p -> Files.isRegularFile(p.resolve(SweepState.FILE))).findFirst().orElse(null);
-        }
+        return LiveFiles.find(root, 3, p -> Files.isRegularFile(p.resolve(SweepState.FILE)));
     }
 
     static SweepState waitFor(Path root, java.util.function.Predicate<SweepState> cond, Process p, long seconds) throws Exception {
