@@ -3,11 +3,13 @@ package org.distill4j.sweep;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import org.apache.commons.math3.random.JDKRandomGenerator;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.api.OptimizationResult;
@@ -245,13 +247,11 @@ public final class SearchStrategies {
             g.setRngSeed(cfg.strategy().seed());
         }
 
+        private final Tried tried = new Tried();
+
         @Override
         public List<Point> next(int max) {
-            List<Point> out = new ArrayList<>();
-            for (int i = 0; i < max; i++) {
-                out.add(candidate(cfg, g.getCandidate()));
-            }
-            return out;
+            return tried.draw(max, () -> candidate(cfg, g.getCandidate()));
         }
 
         @Override
@@ -261,6 +261,7 @@ public final class SearchStrategies {
         @Override
         public void replay(List<Trial> drawn, List<Scored> results) {
             next(drawn.size());
+            tried.addAll(drawn);
         }
 
         @Override
@@ -302,17 +303,18 @@ public final class SearchStrategies {
                     .build();
         }
 
+        private final Tried tried = new Tried();
+
         @Override
         public List<Point> next(int max) {
-            List<Point> out = new ArrayList<>();
-            for (int i = 0; i < max && g.hasMoreCandidates(); i++) {
-                Candidate<?> c = g.getCandidate();
-                if (c.getFlatParameters() == null) {
-                    break; // Arbiter found no new genes: the search is exhausted
+            return tried.draw(max, () -> {
+                if (!g.hasMoreCandidates()) {
+                    return null;
                 }
-                out.add(candidate(cfg, c));
-            }
-            return out;
+                Candidate<?> c = g.getCandidate();
+                // no flat parameters: Arbiter found no genes it had not tried, so the search is exhausted
+                return c.getFlatParameters() == null ? null : candidate(cfg, c);
+            });
         }
 
         @Override
@@ -336,6 +338,7 @@ public final class SearchStrategies {
                 next(gen.size());
                 report(results.stream().filter(r -> gen.contains(r.trial())).toList());
             }
+            tried.addAll(drawn);
         }
 
         @Override
@@ -346,6 +349,50 @@ public final class SearchStrategies {
         @Override
         public long size() {
             return -1;
+        }
+    }
+
+    /**
+     * The points a sweep has drawn, so that random and genetic search never run the same overrides twice. Arbiter
+     * rejects only genes it has produced before; different genes can still decode to the same choices and integers
+     * (and to the same rounded continuous values), and a random draw over a small discrete space repeats often. A
+     * repeat is skipped and another point drawn; {@link #MAX_REPEATS} repeats in a row mean every point the
+     * strategy is likely to reach has been tried, and the search ends as exhausted.
+     */
+    static final class Tried {
+        static final int MAX_REPEATS = 1000;
+        private final Set<String> keys = new HashSet<>();
+
+        /** Up to {@code max} points never drawn before, from {@code source} (which returns null when it has no more). */
+        List<SearchStrategy.Point> draw(int max, java.util.function.Supplier<SearchStrategy.Point> source) {
+            List<SearchStrategy.Point> out = new ArrayList<>();
+            int repeats = 0;
+            while (out.size() < max && repeats < MAX_REPEATS) {
+                SearchStrategy.Point p = source.get();
+                if (p == null) {
+                    break;
+                }
+                if (keys.add(key(p.params()))) {
+                    out.add(p);
+                    repeats = 0;
+                } else {
+                    repeats++;
+                }
+            }
+            return out;
+        }
+
+        void addAll(List<Trial> drawn) {
+            drawn.forEach(t -> keys.add(key(t.params)));
+        }
+
+        /** Values as JSON text: a point read back from the state file (4 as an int) matches one drawn (4 as a long). */
+        private static String key(Map<String, Object> params) {
+            try {
+                return Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(params));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 

@@ -161,6 +161,7 @@ public final class Sweep {
                     List<SearchStrategy.Point> next = strategy.next(strategy.batchSize(remaining));
                     if (next.isEmpty()) {
                         state.exhausted = true;
+                        LOG.info("the {} search has no untried points left after {} of {} trials", state.strategy, state.trials.size(), state.maxTrials);
                         break;
                     }
                     int generation = state.trials.stream().mapToInt(t -> t.generation + 1).max().orElse(0);

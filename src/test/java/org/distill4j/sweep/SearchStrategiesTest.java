@@ -191,6 +191,65 @@ class SearchStrategiesTest {
         assertEquals(expected.stream().map(SearchStrategy.Point::params).toList(), got.stream().map(SearchStrategy.Point::params).toList());
     }
 
+    static final String SMALL = """
+            version: 1
+            base: x.yaml
+            space:
+              t: {choice: [1, 4]}
+              bits: {integer: [2, 4]}
+            max_trials: 50
+            objective: {metric: m, goal: maximize}
+            """;
+
+    /** The 2 x 3 = 6 points of {@link #SMALL}. */
+    static final Set<Map<String, Object>> SMALL_POINTS = Set.of(
+            Map.of("t", 1, "bits", 2L), Map.of("t", 1, "bits", 3L), Map.of("t", 1, "bits", 4L),
+            Map.of("t", 4, "bits", 2L), Map.of("t", 4, "bits", 3L), Map.of("t", 4, "bits", 4L));
+
+    @Test
+    void randomSearchNeverRepeatsAPointAndEndsWhenTheSpaceIsUsedUp() throws Exception {
+        SearchStrategy s = SearchStrategies.create(config(SMALL + "strategy: {type: random, seed: 1}\n"));
+        List<Map<String, Object>> first = s.next(4).stream().map(SearchStrategy.Point::params).toList();
+        List<Map<String, Object>> rest = s.next(46).stream().map(SearchStrategy.Point::params).toList();
+        List<Map<String, Object>> all = new ArrayList<>(first);
+        all.addAll(rest);
+        assertEquals(6, all.size(), "6 distinct points, then nothing: " + all);
+        assertEquals(SMALL_POINTS, new HashSet<>(all));
+        assertEquals(List.of(), s.next(1), "exhausted");
+
+        // resumed from the state file (where 4 reads back as an int): the first 4 are known, only the other 2 come
+        List<Trial> drawn = new ArrayList<>();
+        for (Map<String, Object> p : first) {
+            drawn.add(Json.MAPPER.readValue(Json.line(new Trial(drawn.size(), 0, p, null)), Trial.class));
+        }
+        SearchStrategy resumed = SearchStrategies.create(config(SMALL + "strategy: {type: random, seed: 1}\n"));
+        resumed.replay(drawn, List.of());
+        assertEquals(rest, resumed.next(46).stream().map(SearchStrategy.Point::params).toList());
+    }
+
+    @Test
+    void geneticSearchNeverRepeatsAPoint() throws Exception {
+        SearchStrategy s = SearchStrategies.create(config(SMALL + "strategy: {type: genetic, population: 3, seed: 2}\n"));
+        List<Map<String, Object>> seen = new ArrayList<>();
+        for (int g = 0; g < 10; g++) {
+            List<SearchStrategy.Point> batch = s.next(3);
+            if (batch.isEmpty()) {
+                break;
+            }
+            List<SearchStrategy.Scored> scored = new ArrayList<>();
+            for (SearchStrategy.Point p : batch) {
+                seen.add(p.params());
+                Trial t = new Trial(seen.size() - 1, g, p.params(), p.flat());
+                t.status = Trial.Status.COMPLETED;
+                scored.add(new SearchStrategy.Scored(t, ((Number) p.params().get("bits")).doubleValue()));
+            }
+            s.report(scored);
+        }
+        assertEquals(seen.size(), new HashSet<>(seen).size(), "a point drawn twice: " + seen);
+        assertTrue(SMALL_POINTS.containsAll(seen), seen.toString());
+        assertTrue(seen.size() >= 4, "bred past the first generation: " + seen);
+    }
+
     @Test
     void pointsSurviveTheStateFileAsTheSameJsonValues() throws Exception {
         SearchStrategy s = SearchStrategies.create(config(SPACE + "strategy: {type: grid, points: 3}\n"));
