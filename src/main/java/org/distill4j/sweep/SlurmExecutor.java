@@ -157,7 +157,22 @@ public final class SlurmExecutor implements TrialExecutor {
                 listener.submitted(toSubmit.get(i), id);
             }
         }
-        poll(sweepDir, jobOf, listener);
+        Set<String> arrays = new java.util.TreeSet<>();
+        jobOf.values().forEach(v -> arrays.add(v.substring(0, v.indexOf('_'))));
+        // stopping the sweep (Ctrl-C, SIGTERM) leaves the array to Slurm; say how to pick it up or stop it
+        Thread hook = new Thread(() -> System.err.println("distill: the sweep stopped watching; Slurm job array " + String.join(", ", arrays)
+                + " keeps running. Continue with: distill sweep --resume " + sweepDir.toAbsolutePath().normalize() + "   (stop the array with: scancel "
+                + String.join(" ", arrays) + ")"), "sweep-slurm-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            poll(sweepDir, jobOf, listener);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
     }
 
     private void poll(Path sweepDir, Map<Trial, String> jobOf, Listener listener) throws Exception {

@@ -119,4 +119,32 @@ class SlurmSweepTest {
             assertTrue(t.objective > 0.3, t.id + " " + t.objective);
         }
     }
+
+    /**
+     * A trial that outlives its time limit (1 minute, the shortest Slurm takes; the controller checks limits about
+     * every 30 s) is ended by Slurm with TIMEOUT and recorded as failed with that reason. Its end-of-epoch checkpoints
+     * remain, so {@code --resume --retry-failed} continues it rather than starting over.
+     */
+    @Test
+    void trialPastItsTimeLimitIsRecordedAsATimeoutWithItsCheckpoint() throws Exception {
+        Path root = tmp.resolve("timeout");
+        Files.createDirectories(root);
+        Path file = SweepCliTest.sweepFile(root, "0.05", """
+                set: [stages.distill.epochs=100000]
+                executor: {type: slurm, memory_mb: 1000}
+                slurm: {cpus_per_task: 1, mem: 1000M, time: "1", poll_seconds: 1}
+                """);
+        Process p = distill(root.resolve("sweep.log"), "sweep", "--config", file.toString());
+        assertTrue(p.waitFor(240, TimeUnit.SECONDS), "Slurm ends the task within its limit plus the controller's check period");
+        Path dir = SweepCliTest.onlySweepDir(root);
+        assertEquals(0, p.exitValue(), Files.readString(root.resolve("sweep.log")));
+        SweepState st = SweepState.read(dir);
+        Trial t = st.trials.get(0);
+        assertEquals(Trial.Status.FAILED, t.status);
+        assertTrue(t.reason.contains("Slurm TIMEOUT") && t.reason.contains(t.slurmJob), t.reason);
+        assertTrue(t.wallS >= 55 && t.wallS < 200, "wall " + t.wallS);
+        Path run = org.distill4j.sweep.TrialDirs.latestRun(dir.resolve("trials").resolve(t.id));
+        assertTrue(run != null && Files.isDirectory(run.resolve("checkpoints")), "the timed-out run keeps its checkpoints: " + run);
+        assertTrue(Files.readString(dir.resolve("slurm/array-0.sh")).contains("#SBATCH --time=1\n"));
+    }
 }
