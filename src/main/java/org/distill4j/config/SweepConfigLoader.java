@@ -2,7 +2,6 @@ package org.distill4j.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,12 +55,8 @@ public final class SweepConfigLoader {
      * sweep started (so a resumed sweep does not depend on files that may have changed since).
      */
     public static Loaded reload(Path sweepYaml, Path baseResolved, String defaultName) {
-        try {
-            SweepConfig cfg = bind(ConfigLoader.readTree(Files.readString(sweepYaml), sweepYaml.toString()), defaultName);
-            return new Loaded(cfg, ConfigLoader.readTree(Files.readString(baseResolved), baseResolved.toString()));
-        } catch (IOException e) {
-            throw new ConfigException("", "cannot read " + sweepYaml + " or " + baseResolved + ": " + e.getMessage());
-        }
+        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(sweepYaml, "sweep file"), sweepYaml.toString()), defaultName);
+        return new Loaded(cfg, ConfigLoader.readTree(ConfigLoader.readFile(baseResolved, "resolved base config"), baseResolved.toString()));
     }
 
     /** The values tried at load time: every choice, or both bounds. */

@@ -137,10 +137,7 @@ public final class SweepReport {
     }
 
     static String num(Double d) {
-        if (d == null) {
-            return "";
-        }
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf(d.longValue()) : String.valueOf(d);
+        return d == null ? "" : org.distill4j.config.Check.fmt(d);
     }
 
     public String csv() {

@@ -59,27 +59,23 @@ public final class LocalExecutor implements TrialExecutor {
             return t;
         });
         this.pool = pool;
-        Thread hook = new Thread(this::stopAll, "sweep-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Trial t : trials) {
-                futures.add(pool.submit(() -> {
-                    runOne(sweepDir, t, listener);
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        org.distill4j.run.ShutdownHook.during("sweep-shutdown", this::stopAll, () -> {
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
+                List<Future<?>> futures = new ArrayList<>();
+                for (Trial t : trials) {
+                    futures.add(pool.submit(() -> {
+                        runOne(sweepDir, t, listener);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
             }
-        }
+            return null;
+        });
     }
 
     private void runOne(Path sweepDir, Trial t, Listener listener) throws Exception {

@@ -45,10 +45,11 @@ import org.distill4j.run.Json;
  * {@code DiscreteParameterSpace} over the choices; a range with one value is a {@code FixedValue} (Arbiter's grid
  * cannot enumerate a one-value leaf).
  *
- * <p>Two things Arbiter 1.0.0-beta7 does not do, done here: its grid's random order cannot be seeded, so a grid cut
- * short by {@code max_trials} is enumerated in order and shuffled with the sweep's seed; and its genetic crossover can
+ * <p>Three things Arbiter 1.0.0-beta7 does not do, done here: its grid's random order cannot be seeded, so a grid cut
+ * short by {@code max_trials} is enumerated in order and shuffled with the sweep's seed; its genetic crossover can
  * hand back a parent's own gene array, which mutation then changes in place (corrupting the population), so the
- * crossover result is copied first.
+ * crossover result is copied first; and its random and genetic search can repeat a point, so repeats are skipped
+ * ({@link Tried}).
  */
 public final class SearchStrategies {
     interface Factory {
@@ -240,14 +241,13 @@ public final class SearchStrategies {
     static final class RandomSearch implements SearchStrategy {
         private final SweepConfig cfg;
         private final RandomSearchGenerator g;
+        private final Tried tried = new Tried();
 
         RandomSearch(SweepConfig cfg) {
             this.cfg = cfg;
             this.g = new RandomSearchGenerator(space(cfg), null);
             g.setRngSeed(cfg.strategy().seed());
         }
-
-        private final Tried tried = new Tried();
 
         @Override
         public List<Point> next(int max) {
@@ -285,6 +285,7 @@ public final class SearchStrategies {
         private final SweepConfig cfg;
         private final GeneticSearchCandidateGenerator g;
         private final int population;
+        private final Tried tried = new Tried();
 
         Genetic(SweepConfig cfg) {
             this.cfg = cfg;
@@ -302,8 +303,6 @@ public final class SearchStrategies {
                             .build())
                     .build();
         }
-
-        private final Tried tried = new Tried();
 
         @Override
         public List<Point> next(int max) {
@@ -386,13 +385,9 @@ public final class SearchStrategies {
             drawn.forEach(t -> keys.add(key(t.params)));
         }
 
-        /** Values as JSON text: a point read back from the state file (4 as an int) matches one drawn (4 as a long). */
+        /** Values as JSON text, keys sorted: a point read back from the state file (4 as an int) matches one drawn (4 as a long). */
         private static String key(Map<String, Object> params) {
-            try {
-                return Json.MAPPER.writeValueAsString(new java.util.TreeMap<>(params));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            return Json.line(params);
         }
     }
 

@@ -121,7 +121,7 @@ public final class SlurmExecutor implements TrialExecutor {
         Set<String> asked = new HashSet<>();
         for (Trial t : trials) {
             if (t.slurmJob != null && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)) {
-                String job = t.slurmJob.substring(0, t.slurmJob.indexOf('_'));
+                String job = arrayOf(t.slurmJob);
                 if (asked.add(job)) {
                     queued.putAll(squeue(job));
                 }
@@ -158,38 +158,35 @@ public final class SlurmExecutor implements TrialExecutor {
             }
         }
         Set<String> arrays = new java.util.TreeSet<>();
-        jobOf.values().forEach(v -> arrays.add(v.substring(0, v.indexOf('_'))));
+        jobOf.values().forEach(v -> arrays.add(arrayOf(v)));
         // stopping the sweep (Ctrl-C, SIGTERM) leaves the array to Slurm; say how to pick it up or stop it
-        Thread hook = new Thread(() -> System.err.println("distill: the sweep stopped watching; Slurm job array " + String.join(", ", arrays)
-                + " keeps running. Continue with: distill sweep --resume " + sweepDir.toAbsolutePath().normalize() + "   (stop the array with: scancel "
-                + String.join(" ", arrays) + ")"), "sweep-slurm-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            poll(sweepDir, jobOf, listener);
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running
-            }
-        }
+        org.distill4j.run.ShutdownHook.during("sweep-slurm-shutdown", () -> System.err.println("distill: the sweep stopped watching; Slurm job array "
+                + String.join(", ", arrays) + " keeps running. Continue with: distill sweep --resume " + sweepDir.toAbsolutePath().normalize()
+                + "   (stop the array with: scancel " + String.join(" ", arrays) + ")"), () -> {
+                    poll(sweepDir, jobOf, arrays, listener);
+                    return null;
+                });
     }
 
-    private void poll(Path sweepDir, Map<Trial, String> jobOf, Listener listener) throws Exception {
+    /** The array job of an array task id ({@code 123} of {@code 123_4}). */
+    static String arrayOf(String taskId) {
+        return taskId.substring(0, taskId.indexOf('_'));
+    }
+
+    /** Waits for the tasks of {@code jobOf} (in the array jobs {@code arrays}) to leave the queue, and reports each. */
+    private void poll(Path sweepDir, Map<Trial, String> jobOf, Set<String> arrays, Listener listener) throws Exception {
         Set<Trial> seenRunning = new HashSet<>();
         for (Trial t : jobOf.keySet()) {
             if (t.status == Trial.Status.RUNNING) {
                 seenRunning.add(t);
             }
         }
-        Set<String> jobs = new HashSet<>();
-        jobOf.values().forEach(v -> jobs.add(v.substring(0, v.indexOf('_'))));
         Map<Trial, String> open = new LinkedHashMap<>(jobOf);
         long failingSince = 0;
         while (!open.isEmpty()) {
             Map<String, String> states = new HashMap<>();
             try {
-                for (String j : jobs) {
+                for (String j : arrays) {
                     states.putAll(squeue(j));
                 }
                 failingSince = 0;

@@ -46,8 +46,12 @@ public final class TrialDirs {
      */
     public static Outcome read(Path trialDir, String exitNote) throws IOException {
         Path run = latestRun(trialDir);
+        return read(trialDir, run, run == null ? null : provenance(run), exitNote);
+    }
+
+    /** {@link #read} of a trial whose newest run (null: none) and that run's provenance are known. */
+    private static Outcome read(Path trialDir, Path run, JsonNode prov, String exitNote) throws IOException {
         if (run != null) {
-            JsonNode prov = Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
             String status = prov.path("status").asText();
             if (status.equals("completed") && Files.isRegularFile(run.resolve("summary.json"))) {
                 return new Outcome(Trial.Status.COMPLETED, null, run, flatten(Json.MAPPER.readTree(run.resolve("summary.json").toFile())));
@@ -70,8 +74,14 @@ public final class TrialDirs {
         if (run == null) {
             return null;
         }
-        String status = Json.MAPPER.readTree(run.resolve("provenance.json").toFile()).path("status").asText();
-        return status.equals("completed") || status.equals("failed") ? read(trialDir, null) : null;
+        JsonNode prov = provenance(run);
+        String status = prov.path("status").asText();
+        return status.equals("completed") || status.equals("failed") ? read(trialDir, run, prov, null) : null;
+    }
+
+    /** A run's {@code provenance.json} (status: running, completed or failed). */
+    static JsonNode provenance(Path run) throws IOException {
+        return Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
     }
 
     /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */

@@ -30,16 +30,16 @@ public final class TrialRunner {
     private static Path runLocked(Path trialDir, Path cfg) throws Exception {
         Path last = TrialDirs.latestRun(trialDir);
         if (last != null) {
-            JsonNode prov = Json.MAPPER.readTree(last.resolve("provenance.json").toFile());
+            JsonNode prov = TrialDirs.provenance(last);
             if ("completed".equals(prov.path("status").asText())) {
                 return last;
             }
-            if (Files.isRegularFile(last.resolve("checkpoints").resolve("pipeline.json")) || Files.isDirectory(last.resolve("checkpoints"))) {
+            if (Files.isDirectory(last.resolve("checkpoints"))) {
                 return Pipeline.resume(last, List.of("distill", "trial", trialDir.toString()));
             }
         }
         // the run goes below the trial directory wherever the trial process starts (a resumed sweep's working directory may differ)
-        return Pipeline.run(ConfigLoader.load(cfg, List.of("output.dir=" + org.distill4j.run.Json.line(trialDir.toString()))), List.of(),
+        return Pipeline.run(ConfigLoader.load(cfg, List.of("output.dir=" + Json.line(trialDir.toString()))), List.of(),
                 List.of("distill", "trial", trialDir.toString()));
     }
 }
