@@ -1,5 +1,6 @@
 package org.distill4j.cli;
 
+import org.distill4j.config.InputException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,13 +17,12 @@ import java.util.concurrent.Callable;
 import org.distill4j.config.Activation;
 import org.distill4j.config.ArchSpec;
 import org.distill4j.config.DatasetConfig;
-import org.distill4j.config.MlpSpec;
+import org.distill4j.model.MlpSpec;
 import org.distill4j.config.ModelConfig;
-import org.distill4j.config.ResNetSpec;
+import org.distill4j.model.ResNetSpec;
 import org.distill4j.config.RunConfig;
 import org.distill4j.data.Batches;
-import org.distill4j.data.Datasets;
-import org.distill4j.eval.ThroughputBench;
+import org.distill4j.bench.ThroughputBench;
 import org.distill4j.model.Architectures;
 import org.distill4j.model.Backend;
 import org.distill4j.model.Net;
@@ -49,13 +49,15 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
     static final List<String> REFERENCE_NETS = List.of("resnet20", "resnet8", "mlp_teacher", "mlp_student");
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Benchmark this config's teacher and student instead of the reference networks.")
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Benchmark this config's teacher and student instead of the reference networks.")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key of --config (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--rows", paramLabel = "NAMES", split = ",", description = "Only these rows (comma-separated), e.g. train:resnet8,infer:resnet8.")
+    @Option(names = "--rows", paramLabel = "NAMES", split = ",",
+            description = "Only these rows (comma-separated), e.g. train:resnet8,infer:resnet8.")
     List<String> rows = new ArrayList<>();
 
     @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -67,17 +69,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iters", defaultValue = "50", description = "Steps per timed block (default: ${DEFAULT-VALUE}).")
     int iters;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed blocks per row; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "3",
+            description = "Timed blocks per row; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Where the batches come from (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "Where the batches come from (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the results here (JSON).")
     Path json;
 
-    @Option(names = "--peer", paramLabel = "FILE", description = "The reference's results (kd_peer.py --mode bench --results FILE); its last bench record is compared.")
+    @Option(names = "--peer", paramLabel = "FILE", description = "The reference's results (kd_peer.py --mode bench "
+            + "--results FILE); its last bench record is compared.")
     Path peer;
+
+    @CommandLine.ParentCommand
+    DistillCli cli;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -85,7 +93,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (batch < 1 || iters < 1 || repeats < 1 || warmup < 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --iters and --repeats must be >= 1, --warmup >= 0");
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batch, --iters and --repeats must be >= 1, --warmup >= 0");
         }
         Map<String, JsonNode> peerRows = peer == null ? Map.of() : readPeer(peer);
         String[] loadStart = Machine.loadavg();
@@ -93,7 +102,8 @@ final class BenchCommand implements Callable<Integer> {
         ThroughputBench bench;
         var input = new Architectures.InputShape(1, 28, 28);
         if (config == null) {
-            bench = new ThroughputBench(new Batches(Datasets.load(new DatasetConfig(dataset, null, 0, null), Env.home()).train(), null), batch);
+            bench = new ThroughputBench(new Batches(cli.plugins().loadDataset(new DatasetConfig(dataset, null, 0, null),
+                    Env.home()).train(), null), batch);
             Map<String, Net> nets = new LinkedHashMap<>();
             for (String name : REFERENCE_NETS) {
                 nets.put(name, Architectures.build(referenceArch(name), name, input, 10, Seeds.derive(42, name)));
@@ -109,8 +119,8 @@ final class BenchCommand implements Callable<Integer> {
                 all.add(bench.distill(pair[0], pair[1], nets.get(pair[0]), nets.get(pair[1]), true));
             }
         } else {
-            RunConfig rc = org.distill4j.config.ConfigLoader.load(config, overrides);
-            var splits = Datasets.load(rc.dataset(), Env.home());
+            RunConfig rc = org.distill4j.config.ConfigLoader.load(config, overrides, cli.plugins().schema());
+            var splits = cli.plugins().loadDataset(rc.dataset(), Env.home());
             bench = new ThroughputBench(new Batches(splits.train(), null), batch);
             input = new Architectures.InputShape(1, splits.train().height(), splits.train().width());
             Net teacher = configNet(rc.teacher(), "teacher", input, splits.train().numClasses(), rc.seed());
@@ -127,15 +137,17 @@ final class BenchCommand implements Callable<Integer> {
             all.forEach(r -> known.add(r.name()));
             for (String r : rows) {
                 if (!known.contains(r)) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--rows: unknown row '" + r + "'; known: " + String.join(", ", known));
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--rows: unknown row '" + r
+                            + "'; known: " + String.join(", ", known));
                 }
             }
             all.removeIf(r -> !rows.contains(r.name()));
         }
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("distill bench: batch %d, warmup %d, %d x %d steps per row; %d cores, oneDNN in native library: %s, DL4J helpers: %s; load %s%n",
-                batch, warmup, repeats, iters, Runtime.getRuntime().availableProcessors(), Backend.nativeOneDnn(), OneDnn.enabled(),
+        out.printf("distill bench: batch %d, warmup %d, %d x %d steps per row; %d cores, oneDNN in native library: %s, "
+                + "DL4J helpers: %s; load %s%n", batch, warmup, repeats, iters,
+                Runtime.getRuntime().availableProcessors(), Backend.nativeOneDnn(), OneDnn.enabled(),
                 loadStart == null ? "n/a" : String.join(" ", loadStart));
         for (String w : Backend.speedWarnings()) {
             out.println("warning: " + w);
@@ -163,12 +175,14 @@ final class BenchCommand implements Callable<Integer> {
             out.println();
             out.println("distillation step against its parts (target: ratio <= 1.05)");
             for (Map<String, Object> o : overheads) {
-                out.printf("  %-42s %8.2f ms  vs %-40s %8.2f ms  ratio %.3f%n", o.get("row"), (Double) o.get("ms_per_iter"),
+                out.printf("  %-42s %8.2f ms  vs %-40s %8.2f ms  ratio %.3f%n", o.get("row"),
+                        (Double) o.get("ms_per_iter"),
                         o.get("against"), (Double) o.get("against_ms"), (Double) o.get("ratio"));
             }
         }
         Long peak = Machine.peakRssBytes();
-        out.printf("peak RSS of this process: %s; load at end %s%n", peak == null ? "n/a" : String.format("%.0f MiB", peak / 1048576.0),
+        out.printf("peak RSS of this process: %s; load at end %s%n",
+                peak == null ? "n/a" : String.format("%.0f MiB", peak / 1048576.0),
                 Machine.loadavg() == null ? "n/a" : String.join(" ", Machine.loadavg()));
         out.flush();
 
@@ -214,7 +228,10 @@ final class BenchCommand implements Callable<Integer> {
         return Pipeline.model(slot, mc, input, classes, seed);
     }
 
-    /** Distillation step time over its parts: cached against the student's plain step, per-batch against teacher inference plus it. */
+    /**
+     * Distillation step time over its parts: cached against the student's plain step, per-batch against teacher
+     * inference plus it.
+     */
     static List<Map<String, Object>> distillOverheads(Map<String, ThroughputBench.Result> byName) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (ThroughputBench.Result r : byName.values()) {
@@ -253,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The last {@code "kind": "bench"} record of a kd_peer.py results file, by row name. */
     static Map<String, JsonNode> readPeer(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new org.distill4j.data.DataException("--peer: no such file: " + file);
+            throw new InputException(InputException.Kind.ARGUMENT, "--peer: no such file: " + file);
         }
         JsonNode last = null;
         try {
@@ -267,10 +284,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new org.distill4j.data.DataException("--peer: " + file + " is not a kd_peer.py results file (one JSON object per line): " + e.getMessage());
+            throw new InputException(InputException.Kind.ARGUMENT, "--peer: " + file
+                    + " is not a kd_peer.py results file (one JSON object per line): " + e.getMessage());
         }
         if (last == null) {
-            throw new org.distill4j.data.DataException("--peer: " + file + " has no bench record; run kd_peer.py --mode bench --results " + file);
+            throw new InputException(InputException.Kind.ARGUMENT,
+                    "--peer: " + file + " has no bench record; run kd_peer.py --mode bench --results " + file);
         }
         Map<String, JsonNode> m = new LinkedHashMap<>();
         for (JsonNode r : last.path("rows")) {
@@ -280,13 +299,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String header(boolean peer) {
-        String h = String.format("%-42s %9s %10s %10s %7s %5s", "row", "ms/iter", "samples/s", "best s/s", "spread", "load1");
+        String h = String.format("%-42s %9s %10s %10s %7s %5s", "row", "ms/iter", "samples/s", "best s/s",
+                "spread", "load1");
         return peer ? h + String.format(" %12s %7s", "reference/s", "ratio") : h;
     }
 
     private static String line(ThroughputBench.Result r, JsonNode p) {
-        String s = String.format("%-42s %9.2f %10.0f %10.0f %6.1f%% %5.2f", r.name(), r.msPerIter(), r.samplesPerSecond(),
-                r.bestSamplesPerSecond(), r.spreadPercent(), r.load1());
+        String s = String.format("%-42s %9.2f %10.0f %10.0f %6.1f%% %5.2f", r.name(), r.msPerIter(),
+                r.samplesPerSecond(), r.bestSamplesPerSecond(), r.spreadPercent(), r.load1());
         if (p != null) {
             double ps = p.path("samples_per_s").asDouble();
             s += String.format(" %12.0f %6.2fx", ps, r.samplesPerSecond() / ps);

@@ -14,19 +14,23 @@ final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--print", description = "Print the resolved config (the default; without it, only validate).", defaultValue = "false")
+    @Option(names = "--print", description = "Print the resolved config (the default; without it, only validate).",
+            defaultValue = "false")
     boolean print;
 
     @Option(names = "--check", description = "Only validate; print nothing on success.", defaultValue = "false")
     boolean check;
+
+    @CommandLine.ParentCommand
+    DistillCli cli;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        var config = options.load();
-        org.distill4j.data.Datasets.registry().get(config.dataset().name(), "dataset.name");
+        var config = options.load(cli.plugins());
+        cli.plugins().dataset(config.dataset().name());
         if (!check) {
             spec.commandLine().getOut().print(ConfigWriter.toYaml(config));
             spec.commandLine().getOut().flush();

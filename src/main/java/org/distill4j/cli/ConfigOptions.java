@@ -1,5 +1,6 @@
 package org.distill4j.cli;
 
+import org.distill4j.plugins.Plugins;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,11 @@ final class ConfigOptions {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "Run config (YAML).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. stages.distill.temperature=8 or seed=7 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. stages.distill.temperature=8 or seed=7 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    RunConfig load() {
-        return ConfigLoader.load(config, overrides);
+    RunConfig load(Plugins plugins) {
+        return ConfigLoader.load(config, overrides, plugins.schema());
     }
 }

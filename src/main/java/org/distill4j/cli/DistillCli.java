@@ -1,21 +1,28 @@
 package org.distill4j.cli;
 
+import org.distill4j.plugins.Plugins;
 import java.io.PrintWriter;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.distill4j.config.ConfigException;
-import org.distill4j.data.DataException;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.config.InputException;
+import org.distill4j.run.ErrorLog;
 import org.distill4j.run.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code distill}: the command line. Exit codes: 0 success, 2 bad input (config, arguments, data files),
- * 1 anything else. Errors are one line on stderr; the stack trace of an unexpected error goes to the log.
+ * {@code distill}: the command line. Exit codes: 0 success, 2 bad input ({@link InputException}: config, arguments,
+ * data and model files, environment), 1 an internal failure. Errors are one line on stderr; an internal failure's
+ * stack trace goes to the log (the run's {@code train.log} when a run is open) and to {@link ErrorLog#file()}, which
+ * the line names.
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, versionProvider = DistillCli.Version.class,
         description = "Knowledge distillation and model compression on Deeplearning4j.",
-        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, ReproduceCommand.class, TrialCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, ReproduceCommand.class,
+                TrialCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DistillCli implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(DistillCli.class);
     public static final int EXIT_OK = 0;
@@ -25,13 +32,29 @@ public final class DistillCli implements java.util.concurrent.Callable<Integer> 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Plugins plugins;
+
+    private DistillCli(Plugins plugins) {
+        this.plugins = plugins;
+    }
+
+    /** The stages, losses and architectures the commands bind and run configs with. */
+    Plugins plugins() {
+        return plugins;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 
     /** Runs the command line with the given output streams; returns the exit code (the tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cl = new CommandLine(new DistillCli());
+        return execute(Plugins.BUILTIN, out, err, args);
+    }
+
+    /** {@link #execute(PrintWriter, PrintWriter, String...)} with other plugins (a test's own stage or loss). */
+    public static int execute(Plugins plugins, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new DistillCli(plugins));
         cl.setOut(out);
         cl.setErr(err);
         cl.setParameterExceptionHandler((ex, a) -> {
@@ -41,32 +64,26 @@ public final class DistillCli implements java.util.concurrent.Callable<Integer> 
             return EXIT_BAD_INPUT;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-            Throwable badInput = badInput(ex);
+            InputException badInput = InputException.in(ex);
             if (badInput != null) {
                 c.getErr().println("error: " + badInput.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            LOG.debug("unexpected error", ex);
-            c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage());
+            // the trace goes to the error log (and a run's train.log, written by the pipeline), not the terminal
+            LOG.debug("internal error", ex);
+            Path trace = ErrorLog.write(ex, List.of(args));
+            c.getErr().println("error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage()
+                    + (trace == null ? "" : " (internal error; stack trace in " + trace + ")"));
             return EXIT_ERROR;
         });
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {
-            err.println("error: out of memory: " + e.getMessage() + "; give the JVM more, e.g. DISTILL4J_JAVA_OPTS=\"-Xmx4g "
+            err.println("error: out of memory: " + e.getMessage()
+                    + "; give the JVM more, e.g. DISTILL4J_JAVA_OPTS=\"-Xmx4g "
                     + "-Dorg.bytedeco.javacpp.maxphysicalbytes=8g\"");
             return EXIT_ERROR;
         }
-    }
-
-    /** The ConfigException or DataException behind {@code t}, if any. */
-    static Throwable badInput(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConfigException || c instanceof DataException) {
-                return c;
-            }
-        }
-        return null;
     }
 
     /** {@code distill} without a command: usage on stderr, exit 2. */
@@ -81,8 +98,8 @@ public final class DistillCli implements java.util.concurrent.Callable<Integer> 
         @Override
         public String[] getVersion() {
             var p = Provenance.buildInfo();
-            return new String[]{"distill4j " + p.getProperty("version", "unknown") + " (Deeplearning4j " + p.getProperty("dl4j.version", "?")
-                    + ", backend " + p.getProperty("nd4j.backend", "?") + ")"};
+            return new String[]{"distill4j " + p.getProperty("version", "unknown") + " (Deeplearning4j "
+                    + p.getProperty("dl4j.version", "?") + ", backend " + p.getProperty("nd4j.backend", "?") + ")"};
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.distill4j.config.AugmentConfig;
 import org.distill4j.config.DatasetConfig;
 import org.distill4j.data.Batches;
-import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
 import org.distill4j.eval.EvalResult;
 import org.distill4j.eval.Evaluator;
@@ -17,27 +16,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code distill eval}: accuracy, top-5, per-class accuracy and confusion matrix of a saved model. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "Evaluate a saved model zip on a dataset's test (or train) split.")
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a saved model zip on a dataset's test (or train) split.")
 final class EvalCommand implements Callable<Integer> {
     enum Split { test, train }
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "ZIP", description = "A model zip written by a run (e.g. experiments/.../distill.zip).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "ZIP",
+            description = "A model zip written by a run (e.g. experiments/.../distill.zip).")
     Path model;
 
-    @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist", description = "Dataset name: fashion-mnist or fashion-mnist-sample (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist",
+            description = "Dataset name: fashion-mnist or fashion-mnist-sample (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--data-path", paramLabel = "DIR", description = "Directory holding the dataset's files (searched first).")
+    @Option(names = "--data-path", paramLabel = "DIR",
+            description = "Directory holding the dataset's files (searched first).")
     String dataPath;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
     Split split;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "128",
+            description = "Inference batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the full result as JSON.")
     Path json;
+
+    @CommandLine.ParentCommand
+    DistillCli cli;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -49,8 +56,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
         Net net = Net.load(model);
-        FashionMnist.Splits s = Datasets.load(dc, Env.home());
-        EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null), batchSize);
+        FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
+        EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null),
+                batchSize);
         spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));
         spec.commandLine().getOut().flush();
         if (json != null) {

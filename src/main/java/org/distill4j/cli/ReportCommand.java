@@ -1,9 +1,9 @@
 package org.distill4j.cli;
 
+import org.distill4j.config.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.distill4j.data.DataException;
 import org.distill4j.report.RunReport;
 import org.distill4j.report.SweepReport;
 import org.distill4j.sweep.SweepState;
@@ -14,10 +14,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code distill report}: plots and tables for a sweep directory or a run directory. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write the report of a sweep (leaderboard.csv, sweep.json, objective/Pareto/per-parameter PNGs, report.html)",
-                "or of a run (loss.png, accuracy.png, report.html) into its directory, print the leaderboard, and the HTML path."})
+        description = {
+                "Write the report of a sweep (leaderboard.csv, sweep.json, objective/Pareto/per-parameter PNGs, "
+                        + "report.html)",
+                "or of a run (loss.png, accuracy.png, report.html) into its directory, print the leaderboard, "
+                        + "and the HTML path."})
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "DIR", description = "A sweep directory (experiments/sweeps/<name>/<id>) or a run directory.")
+    @Parameters(paramLabel = "DIR",
+            description = "A sweep directory (experiments/sweeps/<name>/<id>) or a run directory.")
     Path dir;
 
     @Option(names = "--top", paramLabel = "N", description = "Leaderboard rows to print (default: 10).")
@@ -42,7 +46,8 @@ final class ReportCommand implements Callable<Integer> {
         } else if (RunReport.isRunDir(dir)) {
             out.println(RunReport.write(dir));
         } else {
-            throw new DataException(dir + " is neither a sweep directory (state.json) nor a run directory (provenance.json, config.resolved.yaml)");
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " is neither a sweep directory (state.json) "
+                    + "nor a run directory (provenance.json, config.resolved.yaml)");
         }
         out.flush();
         return DistillCli.EXIT_OK;

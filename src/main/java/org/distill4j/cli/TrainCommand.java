@@ -19,11 +19,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Run config (YAML).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. stages.distill.temperature=8 or seed=7 (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a config key, e.g. stages.distill.temperature=8 or seed=7 (repeatable).")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue this interrupted run (its own config; no --config or --set).")
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = "Continue this interrupted run (its own config; no --config or --set).")
     Path resume;
+
+    @CommandLine.ParentCommand
+    DistillCli cli;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,13 +36,16 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((config == null) == (resume == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give either --config FILE or --resume RUN_DIR");
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "give either --config FILE or --resume RUN_DIR");
         }
         if (resume != null) {
             if (!overrides.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues the run's own config; --set is not allowed with it");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--resume continues the run's own config; --set is not allowed with it");
             }
-            Path dir = Pipeline.resume(resume, List.of("distill", "train", "--resume", resume.toString()));
+            Path dir = Pipeline.resume(resume, cli.plugins(),
+                    List.of("distill", "train", "--resume", resume.toString()));
             spec.commandLine().getOut().println(dir);
             return DistillCli.EXIT_OK;
         }
@@ -46,7 +54,8 @@ final class TrainCommand implements Callable<Integer> {
             cmd.add("--set");
             cmd.add(o);
         }
-        Path dir = Pipeline.run(ConfigLoader.load(config, overrides), overrides, cmd);
+        Path dir = Pipeline.run(ConfigLoader.load(config, overrides, cli.plugins().schema()), cli.plugins(),
+                overrides, cmd);
         spec.commandLine().getOut().println(dir);
         return DistillCli.EXIT_OK;
     }

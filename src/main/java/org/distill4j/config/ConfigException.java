@@ -4,7 +4,7 @@ package org.distill4j.config;
  * A configuration error. Its message always starts with the YAML path of the offending value
  * ({@code stages[1].temperature: must be > 0, got -2}) so a user can find it in the file.
  */
-public class ConfigException extends RuntimeException {
+public class ConfigException extends InputException {
     private final String path;
     private final String problem;
     private final boolean relative;
@@ -15,7 +15,7 @@ public class ConfigException extends RuntimeException {
     }
 
     private ConfigException(String path, String problem, boolean relative) {
-        super(path == null || path.isEmpty() ? problem : path + ": " + problem);
+        super(Kind.CONFIG, path == null || path.isEmpty() ? problem : path + ": " + problem);
         this.path = path == null ? "" : path;
         this.problem = problem;
         this.relative = relative;

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,8 +33,8 @@ public final class ConfigLoader {
     }
 
     /** Loads, merges, overrides and binds; every problem is a {@link ConfigException}. */
-    public static RunConfig load(Path file, List<String> overrides) {
-        return ConfigBinder.bind(resolveTree(file, overrides), defaultName(file));
+    public static RunConfig load(Path file, List<String> overrides, Schema schema) {
+        return ConfigBinder.bind(resolveTree(file, overrides), defaultName(file), schema);
     }
 
     /** The merged and overridden tree, before binding. */
@@ -46,8 +47,13 @@ public final class ConfigLoader {
     }
 
     /** Binds a tree that is already complete, e.g. a run directory's {@code config.resolved.yaml}. */
-    public static RunConfig parse(String yaml, String defaultName) {
-        return ConfigBinder.bind(readTree(yaml, "<text>"), defaultName);
+    public static RunConfig parse(String yaml, String defaultName, Schema schema) {
+        return ConfigBinder.bind(readTree(yaml, "<text>"), defaultName, schema);
+    }
+
+    /** Binds a run directory's {@code config.resolved.yaml}, which names its run itself. */
+    public static RunConfig parseResolved(String yaml, Schema schema) {
+        return ConfigBinder.bind(readTree(yaml, "<resolved config>"), null, schema);
     }
 
     static String defaultName(Path file) {
@@ -88,7 +94,8 @@ public final class ConfigLoader {
             for (String b : bases) {
                 Path bp = abs.getParent().resolve(b);
                 if (!Files.exists(bp)) {
-                    throw new ConfigException("base", "file not found: " + b + " (relative to " + abs.getParent() + ")");
+                    throw new ConfigException("base", "file not found: " + b + " (relative to "
+                            + abs.getParent() + ")");
                 }
                 merge(result, readWithBases(bp, stack));
             }
@@ -117,7 +124,9 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().split("\n")[0];
             var loc = e.getLocation();
-            throw new ConfigException("", "invalid YAML in " + where + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "") + ": " + msg);
+            throw new ConfigException("", "invalid YAML in " + where
+                    + (loc != null ? " at line " + loc.getLineNr() + ", column " + loc.getColumnNr() : "")
+                    + ": " + msg);
         } catch (java.io.IOException e) {
             throw new ConfigException("", "cannot read YAML in " + where + ": " + e.getMessage());
         }
@@ -132,11 +141,11 @@ public final class ConfigLoader {
 
     /** YAML anchors and aliases would reach the binder as plain strings; they are not supported. */
     private static void rejectAliases(String text, String where) throws java.io.IOException {
-        try (com.fasterxml.jackson.dataformat.yaml.YAMLParser p = ((YAMLFactory) YAML.getFactory()).createParser(text)) {
+        try (YAMLParser p = ((YAMLFactory) YAML.getFactory()).createParser(text)) {
             while (p.nextToken() != null) {
                 if (p.isCurrentAlias()) {
-                    throw new ConfigException("", "YAML aliases (*name) are not supported, in " + where + " at line " + p.currentLocation().getLineNr()
-                            + "; use base: files to share settings");
+                    throw new ConfigException("", "YAML aliases (*name) are not supported, in " + where + " at line "
+                            + p.currentLocation().getLineNr() + "; use base: files to share settings");
                 }
             }
         }
@@ -252,8 +261,10 @@ public final class ConfigLoader {
             return hits.get(0);
         }
         if (hits.isEmpty()) {
-            throw new ConfigException("--set " + key, "no element of " + at + " is named or typed '" + seg + "'; elements: " + String.join(", ", known) + " (or use an index)");
+            throw new ConfigException("--set " + key, "no element of " + at + " is named or typed '" + seg
+                    + "'; elements: " + String.join(", ", known) + " (or use an index)");
         }
-        throw new ConfigException("--set " + key, "'" + seg + "' matches " + hits.size() + " elements of " + at + " (" + String.join(", ", known) + "); use the stage name or an index");
+        throw new ConfigException("--set " + key, "'" + seg + "' matches " + hits.size() + " elements of " + at + " ("
+                + String.join(", ", known) + "); use the stage name or an index");
     }
 }

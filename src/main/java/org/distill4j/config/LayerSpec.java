@@ -45,7 +45,8 @@ public record LayerSpec(Type type, Integer units, Integer filters, Integer kerne
                 need("units", units);
                 Check.between("units", units, 1, 1 << 16);
                 activation = activation == null ? Activation.RELU : activation;
-                forbid(type, filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", pool, "pool", rate, "rate");
+                forbid(type, filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", pool, "pool",
+                        rate, "rate");
             }
             case CONV -> {
                 need("filters", filters);
@@ -60,17 +61,21 @@ public record LayerSpec(Type type, Integer units, Integer filters, Integer kerne
                 pool = pool == null ? PoolKind.MAX : pool;
                 kernel = kernel == null ? 2 : Check.between("kernel", kernel, 1, 15);
                 stride = stride == null ? kernel : Check.between("stride", stride, 1, 15);
-                forbid(type, units, "units", filters, "filters", padding, "padding", activation, "activation", rate, "rate");
+                forbid(type, units, "units", filters, "filters", padding, "padding", activation, "activation",
+                        rate, "rate");
             }
             case GLOBAL_POOL -> {
                 pool = pool == null ? PoolKind.AVG : pool;
-                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", rate, "rate");
+                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding",
+                        activation, "activation", rate, "rate");
             }
-            case BATCHNORM -> forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool", rate, "rate");
+            case BATCHNORM -> forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride",
+                    padding, "padding", activation, "activation", pool, "pool", rate, "rate");
             case DROPOUT -> {
                 need("rate", rate);
                 Check.inRangeExclusive("rate", rate, 0.0, 1.0);
-                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding", activation, "activation", pool, "pool");
+                forbid(type, units, "units", filters, "filters", kernel, "kernel", stride, "stride", padding, "padding",
+                        activation, "activation", pool, "pool");
             }
             default -> throw new IllegalStateException(type.toString());
         }

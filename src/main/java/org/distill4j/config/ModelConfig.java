@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 public record ModelConfig(@JsonUnwrapped ArchSpec arch, String load) {
     public ModelConfig {
         if (arch == null && load == null) {
-            throw ConfigException.field("arch", "missing; give an architecture (arch: mlp | lenet5 | resnet | layers) or load: <model.zip>");
+            throw ConfigException.field("arch", "missing; give an architecture (arch: mlp | lenet5 | resnet | layers) "
+                    + "or load: <model.zip>");
         }
         if (arch != null && load != null) {
             throw ConfigException.field("load", "give either arch or load, not both");

@@ -7,20 +7,25 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * A YAML mapping being bound to a record. Every getter records the key as allowed; {@link #done()} then
- * rejects keys nobody asked for. All errors carry the full YAML path.
+ * rejects keys nobody asked for. All errors carry the full YAML path. Stage, architecture and loss binders (one per
+ * type, in the type's own package) read their section through it.
  */
-final class Obj {
+public final class Obj {
     final String path;
     private final ObjectNode node;
+    private final Schema schema;
     private final Set<String> asked = new LinkedHashSet<>();
+    private boolean lenient;
 
-    Obj(String path, JsonNode node) {
+    Obj(String path, JsonNode node, Schema schema) {
         this.path = path;
+        this.schema = schema;
         if (node == null || node.isNull()) {
             this.node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         } else if (!node.isObject()) {
@@ -30,31 +35,60 @@ final class Obj {
         }
     }
 
-    JsonNode rawTree() {
-        return node;
+    /** The plug-in tables this config is bound with. */
+    public Schema schema() {
+        return schema;
     }
 
-    void markAllAsked() {
+    /** The YAML path of this mapping ({@code stages[2]}); empty at the root. */
+    public String path() {
+        return path;
+    }
+
+    /** This mapping without {@code keys}, which count as read here: for a binder chosen by a discriminator key. */
+    public Obj without(String... keys) {
+        ObjectNode copy = node.deepCopy();
+        for (String k : keys) {
+            copy.remove(k);
+        }
+        markAllAsked();
+        return new Obj(path, copy, schema);
+    }
+
+    /**
+     * The keys of this mapping that {@code binder} reads, bound as if they were a mapping of their own (same path), for
+     * a record whose keys may sit inline in its parent (a loss's {@code temperature} written at stage level); keys
+     * it does not read are left to this mapping.
+     */
+    public <T> T inline(java.util.function.Function<Obj, T> binder) {
+        Obj view = new Obj(path, node.deepCopy(), schema);
+        view.lenient = true;
+        T value = binder.apply(view);
+        asked.addAll(view.asked);
+        return value;
+    }
+
+    public void markAllAsked() {
         node.fieldNames().forEachRemaining(asked::add);
     }
 
-    String at(String key) {
+    public String at(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
         asked.add(key);
         JsonNode v = node.get(key);
         return v != null && !v.isNull();
     }
 
-    JsonNode raw(String key) {
+    public JsonNode raw(String key) {
         asked.add(key);
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? null : v;
     }
 
-    String str(String key, String def) {
+    public String string(String key, String def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -65,7 +99,7 @@ final class Obj {
         return v.asText();
     }
 
-    Integer integer(String key, Integer def) {
+    public Integer integer(String key, Integer def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -73,13 +107,14 @@ final class Obj {
         if (v.isIntegralNumber() && v.canConvertToInt()) {
             return v.intValue();
         }
-        if (v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue()) && Math.abs(v.doubleValue()) < Integer.MAX_VALUE) {
+        if (v.isNumber() && v.doubleValue() == Math.rint(v.doubleValue())
+                && Math.abs(v.doubleValue()) < Integer.MAX_VALUE) {
             return (int) v.doubleValue();
         }
         throw new ConfigException(at(key), "must be an integer, got " + describe(v));
     }
 
-    Long lng(String key, Long def) {
+    public Long longInteger(String key, Long def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -90,7 +125,7 @@ final class Obj {
         throw new ConfigException(at(key), "must be an integer, got " + describe(v));
     }
 
-    Double dbl(String key, Double def) {
+    public Double number(String key, Double def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -101,7 +136,7 @@ final class Obj {
         throw new ConfigException(at(key), "must be a number, got " + describe(v));
     }
 
-    Boolean bool(String key, Boolean def) {
+    public Boolean bool(String key, Boolean def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -112,7 +147,7 @@ final class Obj {
         throw new ConfigException(at(key), "must be true or false, got " + describe(v));
     }
 
-    List<Integer> intList(String key, List<Integer> def) {
+    public List<Integer> intList(String key, List<Integer> def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -131,7 +166,7 @@ final class Obj {
         return out;
     }
 
-    List<String> strList(String key, List<String> def) {
+    public List<String> strList(String key, List<String> def) {
         JsonNode v = raw(key);
         if (v == null) {
             return def;
@@ -154,12 +189,12 @@ final class Obj {
     }
 
     /** A nested mapping (an empty one when absent). */
-    Obj obj(String key) {
-        return new Obj(at(key), raw(key));
+    public Obj obj(String key) {
+        return new Obj(at(key), raw(key), schema);
     }
 
     /** A list of mappings; each element is bound by {@code fn}. */
-    <T> List<T> objList(String key, Function<Obj, T> fn) {
+    public <T> List<T> objList(String key, Function<Obj, T> fn) {
         JsonNode v = raw(key);
         if (v == null) {
             return null;
@@ -169,27 +204,29 @@ final class Obj {
         }
         List<T> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
-            out.add(fn.apply(new Obj(at(key) + "[" + i + "]", v.get(i))));
+            out.add(fn.apply(new Obj(at(key) + "[" + i + "]", v.get(i), schema)));
         }
         return out;
     }
 
     /** A required discriminator ({@code type:}, {@code arch:}) looked up in {@code known}. */
-    <T> T pick(String key, Map<String, T> known, String what) {
-        String name = str(key, null);
+    public <T> T pick(String key, Map<String, T> known, String what) {
+        String name = string(key, null);
         if (name == null) {
-            throw new ConfigException(at(key), "missing; known " + what + "s: " + String.join(", ", new java.util.TreeSet<>(known.keySet())));
+            throw new ConfigException(at(key), "missing; known " + what + "s: "
+                    + String.join(", ", new TreeSet<>(known.keySet())));
         }
         T v = known.get(name);
         if (v == null) {
-            throw new ConfigException(at(key), "unknown " + what + " '" + name + "'; known: " + String.join(", ", new java.util.TreeSet<>(known.keySet())));
+            throw new ConfigException(at(key), "unknown " + what + " '" + name + "'; known: "
+                    + String.join(", ", new TreeSet<>(known.keySet())));
         }
         return v;
     }
 
     /** Enum value by its lower-case YAML name. */
-    <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
-        String s = str(key, null);
+    public <E extends Enum<E>> E enumValue(String key, Class<E> type, E def) {
+        String s = string(key, null);
         if (s == null) {
             return def;
         }
@@ -205,12 +242,15 @@ final class Obj {
         throw new ConfigException(at(key), "unknown value '" + s + "'; allowed: " + String.join(", ", names));
     }
 
-    static String yamlName(Enum<?> e) {
+    public static String yamlName(Enum<?> e) {
         return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /** Builds the record, re-throwing its constructor's field errors under this object's path; then checks for unknown keys. */
-    <T> T build(Supplier<T> ctor) {
+    /**
+     * Builds the record, re-throwing its constructor's field errors under this object's path; then
+     * checks for unknown keys.
+     */
+    public <T> T build(Supplier<T> ctor) {
         T value;
         try {
             value = ctor.get();
@@ -221,7 +261,10 @@ final class Obj {
         return value;
     }
 
-    void done() {
+    public void done() {
+        if (lenient) {
+            return;
+        }
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!asked.contains(k) && !node.get(k).isNull()) {

@@ -24,7 +24,8 @@ public record OptimizerConfig(Type type, double lr, double momentum, double weig
             schedule = ScheduleConfig.none();
         }
         if (schedule.minLr() > lr) {
-            throw ConfigException.field("schedule.min_lr", "must be <= lr (" + Check.fmt(lr) + "), got " + Check.fmt(schedule.minLr()));
+            throw ConfigException.field("schedule.min_lr", "must be <= lr (" + Check.fmt(lr) + "), got "
+                    + Check.fmt(schedule.minLr()));
         }
     }
 }

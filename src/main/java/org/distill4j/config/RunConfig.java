@@ -2,6 +2,8 @@ package org.distill4j.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +24,8 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
             throw new ConfigException("version", "must be " + SCHEMA_VERSION + ", got " + version);
         }
         if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
-            throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', got '" + name + "'");
+            throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, "
+                    + "'.', '_' or '-', got '" + name + "'");
         }
         if (dataset == null) {
             throw new ConfigException("dataset", "missing");
@@ -31,79 +34,96 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
         if (output == null) {
             output = new OutputConfig("experiments", true);
         }
-        stages = checkStageOrder(teacher, student, stages);
-        for (int i = 0; i < stages.size(); i++) {
-            if (stages.get(i) instanceof DistillStageConfig d && d.cacheTeacher() == DistillStageConfig.CacheTeacher.ALWAYS
-                    && !dataset.augment().deterministic()) {
-                throw new ConfigException("stages[" + i + "].cache_teacher", "cannot cache teacher logits with augmentation on (dataset.augment); use auto or never");
-            }
-        }
+        stages = checkStageOrder(teacher, student, dataset, stages);
     }
 
-    /** Validates the order and returns the stages with every evaluate stage's model list made explicit. */
-    private static List<StageConfig> checkStageOrder(ModelConfig teacher, ModelConfig student, List<StageConfig> stages) {
-        List<StageConfig> out = new java.util.ArrayList<>();
-        Set<ModelSlot> ready = new HashSet<>();
+    /** The {@code teacher:} or {@code student:} section that describes the network in {@code slot}, or null. */
+    public ModelConfig model(ModelSlot slot) {
+        return slot == ModelSlot.TEACHER ? teacher : student;
+    }
+
+    /**
+     * The slots this run holds a model in: loaded ones and every slot a stage reads or hands on. The pipeline builds or
+     * loads exactly these before the run starts.
+     */
+    public Set<ModelSlot> slotsUsed() {
+        Set<ModelSlot> used = EnumSet.noneOf(ModelSlot.class);
+        used.addAll(loaded(teacher, student));
+        for (StageConfig s : stages) {
+            s.reads().forEach(u -> used.add(u.slot()));
+            s.writes().forEach(u -> used.add(u.slot()));
+        }
+        return used;
+    }
+
+    private static Set<ModelSlot> loaded(ModelConfig teacher, ModelConfig student) {
+        Set<ModelSlot> ready = EnumSet.noneOf(ModelSlot.class);
         if (teacher != null && teacher.load() != null) {
             ready.add(ModelSlot.TEACHER);
         }
         if (student != null && student.load() != null) {
             ready.add(ModelSlot.STUDENT);
         }
+        return ready;
+    }
+
+    /**
+     * Validates the order from the stages' slot declarations (what each reads must be ready; what each hands on must
+     * have a config section) and returns the stages as {@link StageConfig#resolve} completes them.
+     */
+    private static List<StageConfig> checkStageOrder(ModelConfig teacher, ModelConfig student, DatasetConfig dataset,
+                                                     List<StageConfig> stages) {
+        List<StageConfig> out = new ArrayList<>();
+        Set<ModelSlot> ready = loaded(teacher, student);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < stages.size(); i++) {
-            StageConfig s = stages.get(i);
             String at = "stages[" + i + "]";
+            StageConfig s;
+            try {
+                s = stages.get(i).resolve(dataset, Set.copyOf(ready));
+            } catch (ConfigException e) {
+                throw e.isRelative() ? e.under(at) : e;
+            }
             if (!s.name().matches("[A-Za-z0-9_][A-Za-z0-9_-]*")) {
-                throw new ConfigException(at + ".name", "must start with a letter, digit or '_' and hold only letters, digits, '_' or '-', got '" + s.name() + "'");
+                throw new ConfigException(at + ".name",
+                        "must start with a letter, digit or '_' and hold only letters, digits, "
+                        + "'_' or '-', got '" + s.name() + "'");
             }
             if (!names.add(s.name())) {
-                throw new ConfigException(at + ".name", "duplicate stage name '" + s.name() + "'; give each stage a unique name");
+                throw new ConfigException(at + ".name", "duplicate stage name '" + s.name()
+                        + "'; give each stage a unique name");
             }
-            if (s instanceof TrainStageConfig t) {
-                ModelConfig spec = t.model() == ModelSlot.TEACHER ? teacher : student;
-                String section = t.model() == ModelSlot.TEACHER ? "teacher" : "student";
-                if (spec == null) {
-                    throw new ConfigException(at + ".model", "trains the " + t.model().yaml() + " but the config has no '" + section + ":' section");
-                }
-                ready.add(t.model());
-            } else if (s instanceof DistillStageConfig) {
-                if (!ready.contains(ModelSlot.TEACHER)) {
-                    throw new ConfigException(at, "distill needs a teacher: add a train stage with 'model: teacher' before it, or set teacher.load");
-                }
-                if (student == null) {
-                    throw new ConfigException(at, "distill needs a 'student:' section");
-                }
-                ready.add(ModelSlot.STUDENT);
-            } else if (s instanceof PruneStageConfig || s instanceof QuantizeStageConfig || s instanceof LowRankStageConfig
-                    || s instanceof ExportStageConfig) {
-                ModelSlot m = s instanceof PruneStageConfig p ? p.model() : s instanceof QuantizeStageConfig q ? q.model()
-                        : s instanceof LowRankStageConfig l ? l.model() : ((ExportStageConfig) s).model();
-                if (!ready.contains(m)) {
-                    throw new ConfigException(at + ".model", s.type() + " works on the " + m.yaml() + ", which no earlier stage trains or loads");
-                }
-            } else if (s instanceof EvaluateStageConfig e) {
-                if (e.models().isEmpty()) {
-                    List<ModelSlot> all = new java.util.ArrayList<>();
-                    for (ModelSlot m : ModelSlot.values()) {
-                        if (ready.contains(m)) {
-                            all.add(m);
-                        }
-                    }
-                    if (all.isEmpty()) {
-                        throw new ConfigException(at, "nothing to evaluate: no earlier stage trains or loads a model");
-                    }
-                    s = new EvaluateStageConfig(e.name(), all, e.batchSize());
-                }
-                List<ModelSlot> models = ((EvaluateStageConfig) s).models();
-                for (int j = 0; j < models.size(); j++) {
-                    if (!ready.contains(models.get(j))) {
-                        throw new ConfigException(at + ".models[" + j + "]", "'" + models.get(j).yaml() + "' is not trained or loaded by any earlier stage");
-                    }
+            for (SlotUse u : s.reads()) {
+                if (!ready.contains(u.slot())) {
+                    throw notReady(s, u, at);
                 }
             }
+            for (SlotUse u : s.writes()) {
+                if ((u.slot() == ModelSlot.TEACHER ? teacher : student) == null) {
+                    String section = u.slot().section();
+                    throw u.key() == null ? new ConfigException(at, s.type() + " needs a '" + section + ":' section")
+                            : new ConfigException(at + "." + u.key(), s.type() + " hands on the " + u.slot().yaml()
+                            + " but the config has no '" + section + ":' section");
+                }
+            }
+            s.writes().forEach(u -> ready.add(u.slot()));
             out.add(s);
         }
         return List.copyOf(out);
+    }
+
+    private static ConfigException notReady(StageConfig s, SlotUse u, String at) {
+        String slot = u.slot().yaml();
+        if (u.key() == null) {
+            return new ConfigException(at, s.type() + " needs a " + slot + ": add a train stage with 'model: " + slot
+                    + "' before it"
+                    + (u.slot() == ModelSlot.BASELINE ? "" : ", or set " + u.slot().section() + ".load"));
+        }
+        if (u.key().endsWith("]")) {
+            return new ConfigException(at + "." + u.key(),
+                    "'" + slot + "' is not trained or loaded by any earlier stage");
+        }
+        return new ConfigException(at + "." + u.key(), s.type() + " works on the " + slot
+                + ", which no earlier stage trains or loads");
     }
 }

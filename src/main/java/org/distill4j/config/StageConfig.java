@@ -1,13 +1,42 @@
 package org.distill4j.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Set;
 
-/** One entry of {@code stages:}. Each implementation is one stage type; {@link #type()} is its YAML name. */
-public sealed interface StageConfig permits TrainStageConfig, DistillStageConfig, EvaluateStageConfig, PruneStageConfig,
-        QuantizeStageConfig, LowRankStageConfig, ExportStageConfig {
+/**
+ * One entry of {@code stages:}: the record a stage type binds its section to (in the stage's own package). It
+ * declares the model slots it reads and hands on; {@link RunConfig} checks the stage order from these alone.
+ */
+public interface StageConfig {
+    /** The stage type's YAML name ({@code type:}). */
     @JsonProperty("type")
     String type();
 
     /** Unique name of this stage within the run (used for metrics and saved models). */
     String name();
+
+    /** The slots that must hold a model (trained or loaded by an earlier stage) before this stage runs. */
+    @JsonIgnore
+    default List<SlotUse> reads() {
+        return List.of();
+    }
+
+    /** The slots this stage hands a model on in (their config section must exist). */
+    @JsonIgnore
+    default List<SlotUse> writes() {
+        return List.of();
+    }
+
+    /**
+     * Checks this stage against the rest of the run, once the models ready before it are known, and returns it with
+     * defaults that depend on them filled in (evaluate's model list). Errors are relative to the stage ({@code
+     * ConfigException.field}).
+     *
+     * @param ready the slots holding a model before this stage
+     */
+    default StageConfig resolve(DatasetConfig dataset, Set<ModelSlot> ready) {
+        return this;
+    }
 }

@@ -7,22 +7,26 @@ import java.util.List;
  * space over config keys, the strategy that picks candidates, what is optimized, and where trials run.
  * Read by {@link SweepConfigLoader}; every problem names its YAML path.
  */
-public record SweepConfig(int version, String name, String base, List<String> set, List<ParamSpec> space, StrategyConfig strategy,
-                          Integer maxTrials, MetricGoal objective, MetricGoal secondary, List<Constraint> constraints,
-                          ExecutorConfig executor, SlurmConfig slurm, String outputDir, ReportConfig report) {
+public record SweepConfig(int version, String name, String base, List<String> set, List<ParamSpec> space,
+                          StrategyConfig strategy, Integer maxTrials, MetricGoal objective, MetricGoal secondary,
+                          List<Constraint> constraints, ExecutorConfig executor, SlurmConfig slurm, String outputDir,
+                          ReportConfig report) {
     public SweepConfig {
         if (version != RunConfig.SCHEMA_VERSION) {
             throw new ConfigException("version", "must be " + RunConfig.SCHEMA_VERSION + ", got " + version);
         }
         if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
-            throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', got '" + name + "'");
+            throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, "
+                    + "'.', '_' or '-', got '" + name + "'");
         }
         if (base == null || base.isBlank()) {
-            throw new ConfigException("base", "missing: the run config every trial starts from (a path relative to this file)");
+            throw new ConfigException("base", "missing: the run config every trial starts from (a path relative to "
+                    + "this file)");
         }
         set = set == null ? List.of() : List.copyOf(set);
         if (space == null || space.isEmpty()) {
-            throw new ConfigException("space", "missing: map config keys to {continuous: [lo, hi]}, {integer: [lo, hi]} or {choice: [...]}");
+            throw new ConfigException("space", "missing: map config keys to {continuous: [lo, hi]}, "
+                    + "{integer: [lo, hi]} or {choice: [...]}");
         }
         space = List.copyOf(space);
         java.util.Map<String, String> owner = new java.util.HashMap<>();
@@ -39,7 +43,8 @@ public record SweepConfig(int version, String name, String base, List<String> se
         if (report != null) {
             for (String[] f : new String[][]{{"x", report.x()}, {"group", report.group()}}) {
                 if (f[1] != null && !keys.contains(f[1])) {
-                    throw new ConfigException("report." + f[0], "'" + f[1] + "' is not a searched key; keys: " + String.join(", ", keys));
+                    throw new ConfigException("report." + f[0], "'" + f[1] + "' is not a searched key; keys: "
+                            + String.join(", ", keys));
                 }
             }
         } else {
@@ -49,10 +54,12 @@ public record SweepConfig(int version, String name, String base, List<String> se
             throw new ConfigException("max_trials", "must be >= 1, got " + maxTrials);
         }
         if (maxTrials == null && strategy.type() != StrategyConfig.Type.GRID) {
-            throw new ConfigException("max_trials", "missing: " + Obj.yamlName(strategy.type()) + " search needs a trial budget");
+            throw new ConfigException("max_trials", "missing: " + Obj.yamlName(strategy.type())
+                    + " search needs a trial budget");
         }
         if (objective == null) {
-            throw new ConfigException("objective", "missing, e.g. {metric: models.student.test_accuracy, goal: maximize}");
+            throw new ConfigException("objective",
+                    "missing, e.g. {metric: models.student.test_accuracy, goal: maximize}");
         }
         constraints = constraints == null ? List.of() : List.copyOf(constraints);
         if (outputDir == null || outputDir.isBlank()) {
@@ -64,7 +71,8 @@ public record SweepConfig(int version, String name, String base, List<String> se
      * One searched config key. {@code choices} are YAML texts ({@code 8}, {@code true}, {@code [64, 32]}); {@code also}
      * lists more keys set to the same value (e.g. the temperature of every stage that distills).
      */
-    public record ParamSpec(String key, Kind kind, double lo, double hi, boolean log, List<String> choices, List<String> also) {
+    public record ParamSpec(String key, Kind kind, double lo, double hi, boolean log, List<String> choices,
+            List<String> also) {
         public enum Kind { CONTINUOUS, INTEGER, CHOICE }
 
         public ParamSpec {
@@ -75,13 +83,15 @@ public record SweepConfig(int version, String name, String base, List<String> se
                 choices = List.copyOf(choices);
             } else {
                 if (!(lo <= hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
-                    throw ConfigException.field(Obj.yamlName(kind), "must be [lo, hi] with lo <= hi, got [" + Check.fmt(lo) + ", " + Check.fmt(hi) + "]");
+                    throw ConfigException.field(Obj.yamlName(kind), "must be [lo, hi] with lo <= hi, got ["
+                            + Check.fmt(lo) + ", " + Check.fmt(hi) + "]");
                 }
                 if (log && !(lo > 0)) {
                     throw ConfigException.field("log", "a log scale needs lo > 0, got " + Check.fmt(lo));
                 }
                 if (kind == Kind.INTEGER && (lo != Math.rint(lo) || hi != Math.rint(hi))) {
-                    throw ConfigException.field("integer", "bounds must be integers, got [" + Check.fmt(lo) + ", " + Check.fmt(hi) + "]");
+                    throw ConfigException.field("integer", "bounds must be integers, got [" + Check.fmt(lo) + ", "
+                            + Check.fmt(hi) + "]");
                 }
                 choices = List.of();
             }
@@ -96,8 +106,12 @@ public record SweepConfig(int version, String name, String base, List<String> se
         }
     }
 
-    /** {@code grid} (every combination; {@code points} values per numeric key), {@code random}, or {@code genetic} (in generations of {@code population}). */
-    public record StrategyConfig(Type type, long seed, int points, int population, double crossoverRate, double mutationRate) {
+    /**
+     * {@code grid} (every combination; {@code points} values per numeric key), {@code random}, or {@code genetic} (in
+     * generations of {@code population}).
+     */
+    public record StrategyConfig(Type type, long seed, int points, int population, double crossoverRate,
+            double mutationRate) {
         public enum Type { GRID, RANDOM, GENETIC }
 
         public StrategyConfig {
@@ -112,7 +126,8 @@ public record SweepConfig(int version, String name, String base, List<String> se
     public record MetricGoal(String metric, boolean maximize) {
         public MetricGoal {
             if (metric == null || metric.isBlank()) {
-                throw ConfigException.field("metric", "missing: a dotted path into a run's summary.json, e.g. models.student.test_accuracy or stages.export.file_bytes");
+                throw ConfigException.field("metric", "missing: a dotted path into a run's summary.json, e.g. "
+                        + "models.student.test_accuracy or stages.export.file_bytes");
             }
         }
 
@@ -122,7 +137,9 @@ public record SweepConfig(int version, String name, String base, List<String> se
         }
     }
 
-    /** {@code metric op value}, e.g. {@code stages.export.file_bytes <= 50000}; a trial that breaks one is infeasible. */
+    /**
+     * {@code metric op value}, e.g. {@code stages.export.file_bytes <= 50000}; a trial that breaks one is infeasible.
+     */
     public record Constraint(String metric, String op, double value) {
         public static final List<String> OPS = List.of("<=", ">=", "<", ">", "==");
 
@@ -166,19 +183,24 @@ public record SweepConfig(int version, String name, String base, List<String> se
         }
     }
 
-    /** Slurm job-array settings: per-task resources, extra {@code #SBATCH} options, and shell lines run before each trial. */
-    public record SlurmConfig(String partition, String time, int cpusPerTask, String mem, String gres, Integer maxConcurrent,
-                              List<String> sbatch, List<String> setup, double pollSeconds) {
+    /**
+     * Slurm job-array settings: per-task resources, extra {@code #SBATCH} options, and shell lines
+     * run before each trial.
+     */
+    public record SlurmConfig(String partition, String time, int cpusPerTask, String mem, String gres,
+                              Integer maxConcurrent, List<String> sbatch, List<String> setup, double pollSeconds) {
         public SlurmConfig {
             Check.atLeast("cpus_per_task", cpusPerTask, 1);
             if (maxConcurrent != null) {
                 Check.atLeast("max_concurrent", maxConcurrent, 1);
             }
             if (time != null && !time.matches("(\\d+-)?\\d+(:\\d{2}){0,2}")) {
-                throw ConfigException.field("time", "must be a Slurm time limit such as 30, 01:30:00 or 1-00:00:00, got '" + time + "'");
+                throw ConfigException.field("time", "must be a Slurm time limit such as 30, 01:30:00 or 1-00:00:00, "
+                        + "got '" + time + "'");
             }
             if (mem != null && !mem.matches("\\d+[KMGT]?")) {
-                throw ConfigException.field("mem", "must be a Slurm memory size such as 4G or 4000M, got '" + mem + "'");
+                throw ConfigException.field("mem",
+                        "must be a Slurm memory size such as 4G or 4000M, got '" + mem + "'");
             }
             sbatch = sbatch == null ? List.of() : List.copyOf(sbatch);
             setup = setup == null ? List.of() : List.copyOf(setup);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads a sweep file ({@link SweepConfig}) and the run config its trials start from. The base config is resolved
@@ -21,16 +22,19 @@ public final class SweepConfigLoader {
     public record Loaded(SweepConfig config, ObjectNode baseTree) {
     }
 
-    public static Loaded load(Path file) {
-        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(file, "sweep file"), file.toString()), ConfigLoader.defaultName(file));
+    /** @param schema the plug-in tables the base run config and every trial's config are bound with */
+    public static Loaded load(Path file, Schema schema) {
+        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(file, "sweep file"), file.toString()),
+                ConfigLoader.defaultName(file));
         Path basePath = file.toAbsolutePath().getParent().resolve(cfg.base());
         if (!Files.isRegularFile(basePath)) {
-            throw new ConfigException("base", "file not found: " + cfg.base() + " (relative to " + file.toAbsolutePath().getParent() + ")");
+            throw new ConfigException("base", "file not found: " + cfg.base() + " (relative to "
+                    + file.toAbsolutePath().getParent() + ")");
         }
         ObjectNode tree;
         try {
             tree = ConfigLoader.resolveTree(basePath, cfg.set());
-            ConfigBinder.bind(tree.deepCopy(), cfg.name());
+            ConfigBinder.bind(tree.deepCopy(), cfg.name(), schema);
         } catch (ConfigException e) {
             throw new ConfigException("base", cfg.base() + ": " + e.getMessage());
         }
@@ -41,9 +45,10 @@ public final class SweepConfigLoader {
                     for (String k : p.keys()) {
                         ConfigLoader.applyOverride(t, k + "=" + v);
                     }
-                    ConfigBinder.bind(t, cfg.name());
+                    ConfigBinder.bind(t, cfg.name(), schema);
                 } catch (ConfigException e) {
-                    throw new ConfigException("space." + p.key(), "the value " + v + " gives an invalid run config: " + e.getMessage());
+                    throw new ConfigException("space." + p.key(), "the value " + v + " gives an invalid run config: "
+                            + e.getMessage());
                 }
             }
         }
@@ -55,8 +60,10 @@ public final class SweepConfigLoader {
      * sweep started (so a resumed sweep does not depend on files that may have changed since).
      */
     public static Loaded reload(Path sweepYaml, Path baseResolved, String defaultName) {
-        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(sweepYaml, "sweep file"), sweepYaml.toString()), defaultName);
-        return new Loaded(cfg, ConfigLoader.readTree(ConfigLoader.readFile(baseResolved, "resolved base config"), baseResolved.toString()));
+        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(sweepYaml, "sweep file"),
+                sweepYaml.toString()), defaultName);
+        return new Loaded(cfg, ConfigLoader.readTree(ConfigLoader.readFile(baseResolved, "resolved base config"),
+                baseResolved.toString()));
     }
 
     /** The values tried at load time: every choice, or both bounds. */
@@ -70,9 +77,10 @@ public final class SweepConfigLoader {
 
     /** Binds a parsed sweep file. */
     public static SweepConfig bind(JsonNode root, String defaultName) {
-        Obj o = new Obj("", root);
-        return o.build(() -> new SweepConfig(o.integer("version", null) == null ? missingVersion() : o.integer("version", null),
-                o.str("name", defaultName), o.str("base", null), o.strList("set", null), space(o),
+        Obj o = new Obj("", root, null);
+        return o.build(() -> new SweepConfig(
+                o.integer("version", null) == null ? missingVersion() : o.integer("version", null),
+                o.string("name", defaultName), o.string("base", null), o.strList("set", null), space(o),
                 strategy(o.obj("strategy")), o.integer("max_trials", null), goal(o, "objective", true),
                 o.has("secondary") ? goal(o, "secondary", false) : null, constraints(o), executor(o.obj("executor")),
                 slurm(o.obj("slurm")), outputDir(o), report(o.obj("report"))));
@@ -80,11 +88,12 @@ public final class SweepConfigLoader {
 
     private static String outputDir(Obj root) {
         Obj out = root.obj("output");
-        return out.build(() -> out.str("dir", "experiments/sweeps"));
+        return out.build(() -> out.string("dir", "experiments/sweeps"));
     }
 
     private static int missingVersion() {
-        throw new ConfigException("version", "missing; this distill4j reads 'version: " + RunConfig.SCHEMA_VERSION + "'");
+        throw new ConfigException("version", "missing; this distill4j reads 'version: "
+                + RunConfig.SCHEMA_VERSION + "'");
     }
 
     private static List<SweepConfig.ParamSpec> space(Obj root) {
@@ -98,7 +107,7 @@ public final class SweepConfigLoader {
         List<SweepConfig.ParamSpec> out = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : s.properties()) {
             String key = e.getKey();
-            Obj p = new Obj("space." + key, e.getValue());
+            Obj p = new Obj("space." + key, e.getValue(), null);
             out.add(p.build(() -> {
                 List<String> kinds = new ArrayList<>();
                 for (String k : new String[]{"continuous", "integer", "choice"}) {
@@ -109,7 +118,8 @@ public final class SweepConfigLoader {
                 boolean log = p.bool("log", false);
                 List<String> also = p.strList("also", null);
                 if (kinds.size() != 1) {
-                    throw ConfigException.field("", "give exactly one of continuous: [lo, hi], integer: [lo, hi] or choice: [...]" + (kinds.isEmpty() ? "" : ", got " + kinds));
+                    throw ConfigException.field("", "give exactly one of continuous: [lo, hi], integer: [lo, hi] or "
+                            + "choice: [...]" + (kinds.isEmpty() ? "" : ", got " + kinds));
                 }
                 String kind = kinds.get(0);
                 JsonNode v = p.raw(kind);
@@ -124,12 +134,14 @@ public final class SweepConfigLoader {
                     for (JsonNode c : v) {
                         choices.add(c.toString());
                     }
-                    return new SweepConfig.ParamSpec(key, SweepConfig.ParamSpec.Kind.CHOICE, 0, 0, false, choices, also);
+                    return new SweepConfig.ParamSpec(key, SweepConfig.ParamSpec.Kind.CHOICE, 0, 0, false,
+                            choices, also);
                 }
                 if (v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
                     throw ConfigException.field(kind, "must be [lo, hi] (two numbers), got " + v);
                 }
-                return new SweepConfig.ParamSpec(key, kind.equals("integer") ? SweepConfig.ParamSpec.Kind.INTEGER : SweepConfig.ParamSpec.Kind.CONTINUOUS,
+                return new SweepConfig.ParamSpec(key, kind.equals("integer") ? SweepConfig.ParamSpec.Kind.INTEGER
+                        : SweepConfig.ParamSpec.Kind.CONTINUOUS,
                         v.get(0).doubleValue(), v.get(1).doubleValue(), log, null, also);
             }));
         }
@@ -137,21 +149,23 @@ public final class SweepConfigLoader {
     }
 
     private static SweepConfig.StrategyConfig strategy(Obj o) {
-        return o.build(() -> new SweepConfig.StrategyConfig(o.enumValue("type", SweepConfig.StrategyConfig.Type.class, SweepConfig.StrategyConfig.Type.GRID),
-                o.lng("seed", 42L), o.integer("points", 3), o.integer("population", 8), o.dbl("crossover_rate", 0.85), o.dbl("mutation_rate", 0.1)));
+        return o.build(() -> new SweepConfig.StrategyConfig(
+                o.enumValue("type", SweepConfig.StrategyConfig.Type.class, SweepConfig.StrategyConfig.Type.GRID),
+                o.longInteger("seed", 42L), o.integer("points", 3), o.integer("population", 8),
+                o.number("crossover_rate", 0.85), o.number("mutation_rate", 0.1)));
     }
 
     private static SweepConfig.MetricGoal goal(Obj root, String key, boolean required) {
         Obj o = root.obj(key);
         return o.build(() -> {
-            String g = o.str("goal", null);
+            String g = o.string("goal", null);
             if (g == null) {
                 throw ConfigException.field("goal", "missing: maximize or minimize");
             }
             if (!g.equals("maximize") && !g.equals("minimize")) {
                 throw ConfigException.field("goal", "unknown value '" + g + "'; allowed: maximize, minimize");
             }
-            return new SweepConfig.MetricGoal(o.str("metric", null), g.equals("maximize"));
+            return new SweepConfig.MetricGoal(o.string("metric", null), g.equals("maximize"));
         });
     }
 
@@ -160,10 +174,10 @@ public final class SweepConfigLoader {
         List<SweepConfig.Constraint> out = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             String t = texts.get(i).trim();
-            var m = java.util.regex.Pattern.compile("([A-Za-z0-9_.\\-\\[\\]]+)\\s*(<=|>=|==|<|>)\\s*([-+0-9.eE]+)").matcher(t);
+            var m = Pattern.compile("([A-Za-z0-9_.\\-\\[\\]]+)\\s*(<=|>=|==|<|>)\\s*([-+0-9.eE]+)").matcher(t);
             if (!m.matches()) {
-                throw new ConfigException("constraints[" + i + "]", "must read 'metric op number' with op one of " + SweepConfig.Constraint.OPS
-                        + ", e.g. 'stages.export.file_bytes <= 50000', got '" + t + "'");
+                throw new ConfigException("constraints[" + i + "]", "must read 'metric op number' with op one of "
+                        + SweepConfig.Constraint.OPS + ", e.g. 'stages.export.file_bytes <= 50000', got '" + t + "'");
             }
             double v;
             try {
@@ -177,17 +191,19 @@ public final class SweepConfigLoader {
     }
 
     private static SweepConfig.ExecutorConfig executor(Obj o) {
-        return o.build(() -> new SweepConfig.ExecutorConfig(o.str("type", "local"), o.integer("workers", null), o.integer("threads", null),
-                o.integer("memory_mb", 2048), o.str("java_opts", null)));
+        return o.build(() -> new SweepConfig.ExecutorConfig(o.string("type", "local"), o.integer("workers", null),
+                o.integer("threads", null), o.integer("memory_mb", 2048), o.string("java_opts", null)));
     }
 
     private static SweepConfig.SlurmConfig slurm(Obj o) {
-        return o.build(() -> new SweepConfig.SlurmConfig(o.str("partition", null), o.str("time", null), o.integer("cpus_per_task", 2),
-                o.str("mem", null), o.str("gres", null), o.integer("max_concurrent", null), o.strList("sbatch", null),
-                o.strList("setup", null), o.dbl("poll_seconds", 5.0)));
+        return o.build(() -> new SweepConfig.SlurmConfig(o.string("partition", null), o.string("time", null),
+                o.integer("cpus_per_task", 2), o.string("mem", null), o.string("gres", null),
+                o.integer("max_concurrent", null), o.strList("sbatch", null),
+                o.strList("setup", null), o.number("poll_seconds", 5.0)));
     }
 
     private static SweepConfig.ReportConfig report(Obj o) {
-        return o.build(() -> new SweepConfig.ReportConfig(o.str("x", null), o.str("group", null), o.strList("columns", null)));
+        return o.build(() -> new SweepConfig.ReportConfig(o.string("x", null), o.string("group", null),
+                o.strList("columns", null)));
     }
 }

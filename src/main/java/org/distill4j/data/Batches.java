@@ -100,7 +100,8 @@ public final class Batches {
     public INDArray teacherAndOneHot(float[] teacherLogits, int[] order, int from, int to) {
         int k = data.numClasses();
         if (teacherLogits.length % k != 0) {
-            throw new IllegalArgumentException("teacher logits: " + teacherLogits.length + " values is not a whole number of rows of " + k);
+            throw new IllegalArgumentException("teacher logits: " + teacherLogits.length
+                    + " values is not a whole number of rows of " + k);
         }
         float[] buf = new float[(to - from) * 2 * k];
         for (int i = from; i < to; i++) {

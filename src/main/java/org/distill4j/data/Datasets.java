@@ -3,32 +3,29 @@ package org.distill4j.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.distill4j.config.DatasetConfig;
-import org.distill4j.registry.Registry;
 
-/** The dataset registry: {@code dataset.name} → loader. */
+/**
+ * The built-in dataset kinds ({@code dataset.name}), registered in {@code Plugins} one line each: the full
+ * Fashion-MNIST and the bundled sample.
+ */
 public final class Datasets {
     /** Loads a dataset's train and test splits. */
     public interface Loader {
         FashionMnist.Splits load(DatasetConfig config, Path home);
     }
 
+    /** A dataset kind: its {@code dataset.name} and its loader. */
+    public record Type(String name, Loader loader) {
+    }
+
+    public static final Type FASHION_MNIST =
+            new Type("fashion-mnist", (c, home) -> FashionMnist.loadFull(c.path(), true));
+    public static final Type FASHION_MNIST_SAMPLE = new Type("fashion-mnist-sample", Datasets::sample);
+
     /** Where the bundled sample lives, relative to the distill4j home (the checkout). */
     public static final String SAMPLE_DIR = "datasets/fashion-mnist-sample";
 
-    private static final Registry<Loader> REGISTRY = new Registry<Loader>("dataset")
-            .register("fashion-mnist", (c, home) -> FashionMnist.loadFull(c.path(), true))
-            .register("fashion-mnist-sample", Datasets::sample);
-
     private Datasets() {
-    }
-
-    public static Registry<Loader> registry() {
-        return REGISTRY;
-    }
-
-    /** Checks the name (a config error, exit 2) and loads (a data error, exit 2, on missing or corrupt files). */
-    public static FashionMnist.Splits load(DatasetConfig config, Path home) {
-        return REGISTRY.get(config.name(), "dataset.name").load(config, home);
     }
 
     static FashionMnist.Splits sample(DatasetConfig c, Path home) {

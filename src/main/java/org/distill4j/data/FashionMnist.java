@@ -20,12 +20,13 @@ import org.apache.logging.log4j.Logger;
 
 /**
  * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf 2017; MIT license), read from the official IDX files.
- * <p>The full set is looked up in this order: the configured {@code dataset.path}, {@code $DISTILL4J_DATA/fashion-mnist},
- * {@code /usr/share/datasets/fashion-mnist} (Debian's {@code dataset-fashion-mnist}), {@code ~/.distill4j/datasets/fashion-mnist};
- * failing all, the files are downloaded from the official location into the last directory and checked
- * against the MD5 sums published with the dataset. Whatever the source, the decompressed content of every
- * file must match the SHA-256 below, computed from Debian's package (which repackages the upstream files;
- * Debian recompresses the .gz files, so their compressed bytes and MD5s differ from the published ones).
+ * <p>The full set is looked up in this order: the configured {@code dataset.path},
+ * {@code $DISTILL4J_DATA/fashion-mnist}, {@code /usr/share/datasets/fashion-mnist} (Debian's
+ * {@code dataset-fashion-mnist}), {@code ~/.distill4j/datasets/fashion-mnist}; failing all, the files are downloaded
+ * from the official location into the last directory and checked against the MD5 sums published with the dataset.
+ * Whatever the source, the decompressed content of every file must match the SHA-256 below, computed from Debian's
+ * package (which repackages the upstream files; Debian recompresses the .gz files, so their compressed bytes and MD5s
+ * differ from the published ones).
  */
 public final class FashionMnist {
     private static final Logger LOG = LogManager.getLogger(FashionMnist.class);
@@ -38,10 +39,14 @@ public final class FashionMnist {
     static final Map<String, String[]> FILES = new LinkedHashMap<>();
 
     static {
-        FILES.put("train-images-idx3-ubyte.gz", new String[]{"8d4fb7e6c68d591d4c3dfef9ec88bf0d", "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"});
-        FILES.put("train-labels-idx1-ubyte.gz", new String[]{"25c81989df183df01b3e8a0aad5dffbe", "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"});
-        FILES.put("t10k-images-idx3-ubyte.gz", new String[]{"bef4ecab320f06d8554ea6380940ec79", "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"});
-        FILES.put("t10k-labels-idx1-ubyte.gz", new String[]{"bb300cfdad3c16e7a12a480ee83cd310", "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"});
+        FILES.put("train-images-idx3-ubyte.gz", new String[]{"8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+                "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"});
+        FILES.put("train-labels-idx1-ubyte.gz", new String[]{"25c81989df183df01b3e8a0aad5dffbe",
+                "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"});
+        FILES.put("t10k-images-idx3-ubyte.gz", new String[]{"bef4ecab320f06d8554ea6380940ec79",
+                "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"});
+        FILES.put("t10k-labels-idx1-ubyte.gz", new String[]{"bb300cfdad3c16e7a12a480ee83cd310",
+                "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"});
     }
 
     private FashionMnist() {
@@ -79,7 +84,8 @@ public final class FashionMnist {
                 return load(dir, "fashion-mnist", true);
             }
             if (configuredPath != null && dir.equals(Path.of(configuredPath))) {
-                throw new DataException("dataset.path " + dir + " does not hold the four Fashion-MNIST files (" + String.join(", ", FILES.keySet()) + ")");
+                throw new DataException("dataset.path " + dir + " does not hold the four Fashion-MNIST files ("
+                        + String.join(", ", FILES.keySet()) + ")");
             }
         }
         if (allowDownload) {
@@ -93,7 +99,8 @@ public final class FashionMnist {
             }
         }
         throw new DataException("Fashion-MNIST not found (looked in " + tried + "); install it with "
-                + "'apt-get install dataset-fashion-mnist', set dataset.path or $DISTILL4J_DATA, or download the four files from " + BASE_URL);
+                + "'apt-get install dataset-fashion-mnist', set dataset.path or $DISTILL4J_DATA, or download the four "
+                + "files from " + BASE_URL);
     }
 
     static boolean hasAll(Path dir) {
@@ -115,8 +122,8 @@ public final class FashionMnist {
             }
             f[i] = IdxFile.read(p);
             if (verify && !f[i].sha256().equals(e.getValue()[1])) {
-                throw new DataException(p + ": content checksum mismatch (sha256 " + f[i].sha256() + ", expected " + e.getValue()[1]
-                        + "); the file is corrupt or not the official Fashion-MNIST");
+                throw new DataException(p + ": content checksum mismatch (sha256 " + f[i].sha256() + ", expected "
+                        + e.getValue()[1] + "); the file is corrupt or not the official Fashion-MNIST");
             }
             sums.put(e.getKey(), f[i].sha256());
             i++;
@@ -136,10 +143,12 @@ public final class FashionMnist {
         for (int i = 0; i < y.length; i++) {
             y[i] = labels.data()[i] & 0xff;
             if (y[i] >= CLASSES.size()) {
-                throw new DataException(name + ": label " + y[i] + " at index " + i + " is not a Fashion-MNIST class (0..9)");
+                throw new DataException(name + ": label " + y[i] + " at index " + i
+                        + " is not a Fashion-MNIST class (0..9)");
             }
         }
-        return new ImageDataset(name, images.data(), y, 1, images.dims()[1], images.dims()[2], CLASSES, Map.copyOf(sums));
+        return new ImageDataset(name, images.data(), y, 1, images.dims()[1], images.dims()[2], CLASSES,
+                Map.copyOf(sums));
     }
 
     /** The download location: {@code -Ddistill4j.fashion-mnist.url} or the official one. */
@@ -151,7 +160,8 @@ public final class FashionMnist {
     /** Downloads the four files with a progress bar, verifying the published MD5 of each before keeping it. */
     static void download(Path dir) {
         String base = baseUrl();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
         try {
             Files.createDirectories(dir);
             for (Map.Entry<String, String[]> e : FILES.entrySet()) {
@@ -181,7 +191,8 @@ public final class FashionMnist {
                 String md5 = IdxFile.digestFile(tmp, "MD5");
                 if (!md5.equals(e.getValue()[0])) {
                     Files.deleteIfExists(tmp);
-                    throw new DataException(e.getKey() + ": MD5 " + md5 + " does not match the published " + e.getValue()[0]);
+                    throw new DataException(e.getKey() + ": MD5 " + md5 + " does not match the published "
+                            + e.getValue()[0]);
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }

@@ -64,7 +64,8 @@ public record IdxFile(int[] dims, byte[] data, String sha256) {
         }
         int offset = 4 + 4 * ndim;
         if (raw.length - offset != n) {
-            throw new DataException(where + ": truncated or oversized IDX file: header says " + n + " bytes of data, found " + (raw.length - offset));
+            throw new DataException(where + ": truncated or oversized IDX file: header says " + n
+                    + " bytes of data, found " + (raw.length - offset));
         }
         byte[] data = java.util.Arrays.copyOfRange(raw, offset, raw.length);
         return new IdxFile(dims, data, sha256(raw));

@@ -12,7 +12,8 @@ import java.util.Random;
 
 /**
  * Cuts the bundled sample from the full set: a class-balanced random subset of train and test, written in
- * the same IDX format. {@code java -cp distill4j.jar org.distill4j.data.SampleMaker <out-dir> <train-n> <test-n> <seed>}
+ * the same IDX format.
+ * {@code java -cp distill4j.jar org.distill4j.data.SampleMaker <out-dir> <train-n> <test-n> <seed>}
  */
 public final class SampleMaker {
     private SampleMaker() {

@@ -37,7 +37,8 @@ final class SampleManifest {
                 throw new DataException(m + " has no checksum for " + f);
             }
             if (!want.equals(actual.get(f))) {
-                throw new DataException(dir.resolve(f) + ": content checksum " + actual.get(f) + " does not match " + FILE + " (" + want + ")");
+                throw new DataException(dir.resolve(f) + ": content checksum " + actual.get(f) + " does not match "
+                        + FILE + " (" + want + ")");
             }
         }
     }

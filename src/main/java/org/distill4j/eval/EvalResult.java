@@ -30,7 +30,8 @@ public record EvalResult(int examples, double accuracy, double top5, double[] pe
     /** A readable report: headline numbers, per-class accuracy, confusion matrix. */
     public String report(String title) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("%s: accuracy %.4f, top-5 %.4f on %d examples (%.0f samples/s)%n", title, accuracy, top5, examples, samplesPerSecond));
+        sb.append(String.format("%s: accuracy %.4f, top-5 %.4f on %d examples (%.0f samples/s)%n", title, accuracy,
+                top5, examples, samplesPerSecond));
         sb.append("  per-class accuracy:\n");
         for (int i = 0; i < perClassAccuracy.length; i++) {
             sb.append(String.format("    %d %-12s %.4f%n", i, classNames.get(i), perClassAccuracy[i]));

@@ -1,5 +1,6 @@
 package org.distill4j.eval;
 
+import java.util.List;
 import org.distill4j.data.Batches;
 import org.distill4j.model.Net;
 import org.distill4j.run.Progress;
@@ -37,7 +38,7 @@ public final class Evaluator {
     }
 
     /** Accuracy and per-class accuracy from a confusion matrix (pure, tested by hand). */
-    static EvalResult fromConfusion(long[][] confusion, int top5Hits, java.util.List<String> classes, double samplesPerSecond) {
+    static EvalResult fromConfusion(long[][] confusion, int top5Hits, List<String> classes, double samplesPerSecond) {
         int k = confusion.length;
         long total = 0;
         long correct = 0;

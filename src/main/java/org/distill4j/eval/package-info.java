@@ -1,4 +1,4 @@
 /**
- * Evaluation: accuracy, top-5, per-class accuracy, confusion matrix; step timing and per-op profiles.
+ * Evaluation: accuracy, top-5, per-class accuracy, confusion matrix, inference throughput of a model on a split.
  */
 package org.distill4j.eval;

@@ -25,13 +25,15 @@ abstract class LogitLoss implements ILossFunction {
     private record Evaluated(INDArray scores, INDArray gradient) {
     }
 
-    private Evaluated evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean withGradient) {
+    private Evaluated evaluate(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+            boolean withGradient) {
         boolean identity = activationFn instanceof ActivationIdentity;
         INDArray s = identity ? preOutput : activationFn.getActivation(preOutput.dup(), true);
         int n = (int) s.size(0);
         int k = (int) s.size(1);
         if (labels.size(1) != labelColumns(k)) {
-            throw new IllegalStateException(name() + " expects " + labelColumns(k) + " label columns for " + k + " outputs, got " + labels.size(1));
+            throw new IllegalStateException(name() + " expects " + labelColumns(k) + " label columns for " + k
+                    + " outputs, got " + labels.size(1));
         }
         double[] loss = new double[n];
         double[] grad = new double[n * k];
@@ -63,14 +65,16 @@ abstract class LogitLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+            boolean average) {
         INDArray scores = computeScoreArray(labels, preOutput, activationFn, mask);
         double sum = scores.sumNumber().doubleValue();
         return average ? sum / scores.size(0) : sum;
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask, boolean average) {
+    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+            INDArray mask, boolean average) {
         Evaluated e = evaluate(labels, preOutput, activationFn, mask, true);
         double sum = e.scores().sumNumber().doubleValue();
         return new Pair<>(average ? sum / e.scores().size(0) : sum, e.gradient());

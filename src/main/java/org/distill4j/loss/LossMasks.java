@@ -1,5 +1,6 @@
 package org.distill4j.loss;
 
+import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Per-example masking of per-row scores or gradients. */
@@ -13,8 +14,8 @@ final class LossMasks {
             return values;
         }
         if (mask.length() != values.size(0)) {
-            throw new IllegalStateException("only per-example masks are supported: mask " + java.util.Arrays.toString(mask.shape())
-                    + " for " + values.size(0) + " examples");
+            throw new IllegalStateException("only per-example masks are supported: mask "
+                    + Arrays.toString(mask.shape()) + " for " + values.size(0) + " examples");
         }
         return values.muliColumnVector(mask.reshape(values.size(0), 1).castTo(values.dataType()));
     }

@@ -21,14 +21,18 @@ public final class BitPacking {
         long pos = 0;
         for (int v : values) {
             if (v < min || v > max) {
-                throw new IllegalArgumentException("value " + v + " does not fit in " + bits + (signed ? " signed" : " unsigned") + " bits");
+                throw new IllegalArgumentException("value " + v + " does not fit in " + bits
+                        + (signed ? " signed" : " unsigned") + " bits");
             }
             pos = write(out, pos, v, bits);
         }
         return out;
     }
 
-    /** Writes the low {@code bits} bits of {@code value} at bit {@code pos}, most significant first; returns the next position. */
+    /**
+     * Writes the low {@code bits} bits of {@code value} at bit {@code pos}, most significant first;
+     * returns the next position.
+     */
     static long write(byte[] out, long pos, long value, int bits) {
         for (int b = bits - 1; b >= 0; b--) {
             if (((value >>> b) & 1L) != 0) {
@@ -47,7 +51,8 @@ public final class BitPacking {
     public static int[] unpack(byte[] data, int bits, int count, boolean signed) {
         check(bits);
         if (data.length < packedBytes(count, bits)) {
-            throw new IllegalArgumentException(count + " values of " + bits + " bits need " + packedBytes(count, bits) + " bytes, got " + data.length);
+            throw new IllegalArgumentException(count + " values of " + bits + " bits need " + packedBytes(count, bits)
+                    + " bytes, got " + data.length);
         }
         int[] out = new int[count];
         long pos = 0;

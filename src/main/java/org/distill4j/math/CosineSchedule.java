@@ -58,7 +58,8 @@ public final class CosineSchedule implements ISchedule {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CosineSchedule c && c.initialValue == initialValue && c.minValue == minValue && c.totalIterations == totalIterations;
+        return o instanceof CosineSchedule c && c.initialValue == initialValue && c.minValue == minValue
+                && c.totalIterations == totalIterations;
     }
 
     @Override

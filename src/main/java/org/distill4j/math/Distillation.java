@@ -45,7 +45,8 @@ public final class Distillation {
     }
 
     /** The distillation loss per row, as a column vector [n, 1]. */
-    public static INDArray loss(INDArray teacherLogits, INDArray labels, INDArray studentLogits, double temperature, double alpha) {
+    public static INDArray loss(INDArray teacherLogits, INDArray labels, INDArray studentLogits, double temperature,
+            double alpha) {
         INDArray out = crossEntropy(labels, studentLogits).muli(1.0 - alpha);
         if (alpha != 0.0) {
             out.addi(klDivergence(teacherLogits, studentLogits, temperature).muli(alpha * temperature * temperature));
@@ -54,7 +55,8 @@ public final class Distillation {
     }
 
     /** ∂L/∂s per row (not averaged over the batch), shape of {@code studentLogits}. */
-    public static INDArray gradient(INDArray teacherLogits, INDArray labels, INDArray studentLogits, double temperature, double alpha) {
+    public static INDArray gradient(INDArray teacherLogits, INDArray labels, INDArray studentLogits, double temperature,
+            double alpha) {
         INDArray q = softmax(studentLogits, 1.0);
         INDArray grad = q.muliColumnVector(labels.sum(true, 1)).subi(labels).muli(1.0 - alpha);
         if (alpha != 0.0) {
@@ -70,7 +72,8 @@ public final class Distillation {
      * {@code row * stride + offset}; {@code student} and {@code grad} are dense [n, k]; {@code loss} is [n].
      */
     public static void rows(double[] teacher, int teacherOffset, double[] labels, int labelOffset, int stride,
-                            double[] student, int n, int k, double temperature, double alpha, double[] loss, double[] grad) {
+                            double[] student, int n, int k, double temperature, double alpha, double[] loss,
+                            double[] grad) {
         double[] q = new double[k];
         for (int r = 0; r < n; r++) {
             int so = r * k;

@@ -60,7 +60,10 @@ public final class Huffman {
         assign(n.right, depth + 1, lengths);
     }
 
-    /** Canonical codes for the given lengths: shorter codes first, then by symbol; the code of symbol s is in its low lengths[s] bits. */
+    /**
+     * Canonical codes for the given lengths: shorter codes first, then by symbol; the code of symbol s is in its low
+     * lengths[s] bits.
+     */
     public static long[] canonicalCodes(int[] lengths) {
         long[] codes = new long[lengths.length];
         long code = -1; // the first code becomes 0
@@ -80,7 +83,8 @@ public final class Huffman {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> lengths[a] != lengths[b] ? Integer.compare(lengths[a], lengths[b]) : Integer.compare(a, b));
+        Arrays.sort(order, (a, b) -> lengths[a] != lengths[b] ? Integer.compare(lengths[a], lengths[b])
+                : Integer.compare(a, b));
         return Arrays.stream(order).mapToInt(Integer::intValue).filter(s -> lengths[s] > 0).toArray();
     }
 

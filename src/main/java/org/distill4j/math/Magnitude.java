@@ -2,7 +2,9 @@ package org.distill4j.math;
 
 import java.util.Arrays;
 
-/** Magnitude pruning masks: the smallest-|w| fraction of weights is removed, exactly that many, ties broken by index. */
+/**
+ * Magnitude pruning masks: the smallest-|w| fraction of weights is removed, exactly that many, ties broken by index.
+ */
 public final class Magnitude {
     private Magnitude() {
     }

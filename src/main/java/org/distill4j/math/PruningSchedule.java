@@ -11,14 +11,16 @@ package org.distill4j.math;
 public record PruningSchedule(double initialSparsity, double finalSparsity, long begin, long end, long frequency) {
     public PruningSchedule {
         if (!(initialSparsity >= 0 && initialSparsity < 1) || !(finalSparsity >= 0 && finalSparsity < 1)) {
-            throw new IllegalArgumentException("sparsities must be in [0, 1), got " + initialSparsity + " and " + finalSparsity);
+            throw new IllegalArgumentException("sparsities must be in [0, 1), got " + initialSparsity + " and "
+                    + finalSparsity);
         }
         if (initialSparsity > finalSparsity) {
-            throw new IllegalArgumentException("initial sparsity " + initialSparsity + " exceeds final sparsity " + finalSparsity);
+            throw new IllegalArgumentException("initial sparsity " + initialSparsity + " exceeds final sparsity "
+                    + finalSparsity);
         }
         if (begin < 0 || end < begin || frequency < 1) {
-            throw new IllegalArgumentException("need 0 <= begin <= end and frequency >= 1, got begin " + begin + ", end " + end
-                    + ", frequency " + frequency);
+            throw new IllegalArgumentException("need 0 <= begin <= end and frequency >= 1, got begin " + begin
+                    + ", end " + end + ", frequency " + frequency);
         }
     }
 

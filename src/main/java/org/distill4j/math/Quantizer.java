@@ -7,8 +7,8 @@ package org.distill4j.math;
  * <li>Weights: symmetric, narrow range, per output channel: {@code scale = max|w| / (2^(b−1) − 1)},
  * {@code q = clamp(round(w / scale), −(2^(b−1) − 1), 2^(b−1) − 1)}, {@code ŵ = q · scale}.</li>
  * <li>Activations: asymmetric per tensor over a range [lo, hi] widened to contain 0:
- * {@code scale = (hi − lo) / (2^b − 1)}, {@code z = round(−lo / scale)}, {@code q = clamp(round(x / scale) + z, 0, 2^b − 1)},
- * {@code x̂ = (q − z) · scale}.</li>
+ * {@code scale = (hi − lo) / (2^b − 1)}, {@code z = round(−lo / scale)},
+ * {@code q = clamp(round(x / scale) + z, 0, 2^b − 1)}, {@code x̂ = (q − z) · scale}.</li>
  * <li>Gradients: straight-through; for activations zero outside the representable range (clipped STE).</li>
  * </ul>
  * Rounding is half away from zero ({@link Math#round} on |x|), the same in training, export and integer evaluation.
@@ -142,7 +142,10 @@ public final class Quantizer {
         }
     }
 
-    /** Exponential moving average of a range bound: {@code decay · old + (1 − decay) · observed} (the first observation is taken as is). */
+    /**
+     * Exponential moving average of a range bound: {@code decay · old + (1 − decay) · observed} (the first
+     * observation is taken as is).
+     */
     public static double ema(double old, double observed, double decay, boolean first) {
         return first ? observed : decay * old + (1 - decay) * observed;
     }

@@ -62,7 +62,8 @@ public final class SparseIndex {
             }
             prev += gaps[i] + 1;
             if (prev >= length) {
-                throw new IllegalArgumentException("entry " + i + " lands at " + prev + ", past the tensor's " + length + " values");
+                throw new IllegalArgumentException("entry " + i + " lands at " + prev + ", past the tensor's "
+                        + length + " values");
             }
             pos[i] = prev;
         }

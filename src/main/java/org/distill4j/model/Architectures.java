@@ -22,27 +22,18 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.distill4j.config.Activation;
 import org.distill4j.config.ArchSpec;
 import org.distill4j.config.LayerSpec;
-import org.distill4j.config.LayersSpec;
-import org.distill4j.config.LeNet5Spec;
-import org.distill4j.config.MlpSpec;
-import org.distill4j.config.ResNetSpec;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
-import org.distill4j.registry.Registry;
+import org.distill4j.config.ConfigException;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * The architecture registry: {@code arch:} name → network builder. Every network ends in a dense layer with
- * identity activation (it outputs logits) trained with {@link SoftmaxCrossEntropyLoss}; weights use He
- * initialization (fan-in, ReLU gain), biases zero, BatchNorm decay 0.9 and eps 1e-5 — the same as the
- * PyTorch reference in {@code shared/bench}.
+ * The builders of the built-in architectures ({@link MlpSpec}, {@link LeNet5Spec}, {@link ResNetSpec},
+ * {@link LayersSpec}). Every network ends in a dense layer with identity activation (it outputs logits) trained with
+ * {@link SoftmaxCrossEntropyLoss}; weights use He initialization (fan-in, ReLU gain), biases zero, BatchNorm decay 0.9
+ * and eps 1e-5 — the same as the PyTorch reference in {@code shared/bench}.
  */
 public final class Architectures {
-    /** Builds an initialized network for an input shape and class count from a seed. */
-    public interface Builder {
-        Net build(ArchSpec spec, InputShape input, int numClasses, long seed);
-    }
-
     /** Input images: channels × height × width, fed as flat rows [n, c·h·w]. */
     public record InputShape(int channels, int height, int width) {
         public int flat() {
@@ -54,22 +45,19 @@ public final class Architectures {
         }
     }
 
-    private static final Registry<Builder> REGISTRY = new Registry<Builder>("architecture")
-            .register(MlpSpec.ARCH, (s, in, k, seed) -> mlp((MlpSpec) s, in, k, seed))
-            .register(LeNet5Spec.ARCH, (s, in, k, seed) -> lenet5((LeNet5Spec) s, in, k, seed))
-            .register(ResNetSpec.ARCH, (s, in, k, seed) -> resnet((ResNetSpec) s, in, k, seed))
-            .register(LayersSpec.ARCH, (s, in, k, seed) -> layers((LayersSpec) s, in, k, seed));
-
     private Architectures() {
     }
 
-    public static Registry<Builder> registry() {
-        return REGISTRY;
-    }
-
+    /**
+     * The network {@code spec} describes. A spec that cannot build itself (not an {@link Architecture}) is a config
+     * error at {@code path}.
+     */
     public static Net build(ArchSpec spec, String path, InputShape input, int numClasses, long seed) {
         OneDnn.configure();
-        return REGISTRY.get(spec.arch(), path).build(spec, input, numClasses, seed);
+        if (!(spec instanceof Architecture a)) {
+            throw new ConfigException(path, "architecture '" + spec.arch() + "' cannot build a network");
+        }
+        return a.build(input, numClasses, seed);
     }
 
     static org.nd4j.linalg.activations.Activation dl4j(Activation a) {
@@ -110,12 +98,16 @@ public final class Architectures {
         return new Net(net);
     }
 
-    /** Dense layers; dropout (drop probability p) is applied after each hidden activation. DL4J's dropOut takes the retain probability, applied to a layer's input. */
+    /**
+     * Dense layers; dropout (drop probability p) is applied after each hidden activation. DL4J's dropOut takes the
+     * retain probability, applied to a layer's input.
+     */
     static Net mlp(MlpSpec s, InputShape in, int k, long seed) {
         NeuralNetConfiguration.ListBuilder list = base(seed).list();
         List<Integer> hidden = s.hidden();
         for (int i = 0; i < hidden.size(); i++) {
-            DenseLayer.Builder b = new DenseLayer.Builder().name("dense" + (i + 1)).nOut(hidden.get(i)).activation(dl4j(s.activation()));
+            DenseLayer.Builder b = new DenseLayer.Builder().name("dense" + (i + 1)).nOut(hidden.get(i))
+                    .activation(dl4j(s.activation()));
             if (i > 0 && s.dropout() > 0) {
                 b.dropOut(1.0 - s.dropout());
             }
@@ -128,10 +120,14 @@ public final class Architectures {
     static Net lenet5(LeNet5Spec s, InputShape in, int k, long seed) {
         org.nd4j.linalg.activations.Activation act = dl4j(s.activation());
         NeuralNetConfiguration.ListBuilder list = base(seed).list()
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(6).convolutionMode(ConvolutionMode.Same).activation(act).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2).stride(2, 2).build())
-                .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(16).convolutionMode(ConvolutionMode.Truncate).activation(act).build())
-                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2).stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).name("conv1").nOut(6).convolutionMode(ConvolutionMode.Same)
+                        .activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool1").kernelSize(2, 2)
+                        .stride(2, 2).build())
+                .layer(new ConvolutionLayer.Builder(5, 5).name("conv2").nOut(16)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(act).build())
+                .layer(new SubsamplingLayer.Builder(PoolingType.MAX).name("pool2").kernelSize(2, 2)
+                        .stride(2, 2).build())
                 .layer(new DenseLayer.Builder().name("dense1").nOut(120).activation(act).build())
                 .layer(new DenseLayer.Builder().name("dense2").nOut(84).activation(act).build())
                 .layer(output(k, 0));
@@ -143,12 +139,16 @@ public final class Architectures {
         for (LayerSpec l : s.layers()) {
             list.layer(switch (l.type()) {
                 case DENSE -> new DenseLayer.Builder().nOut(l.units()).activation(dl4j(l.activation())).build();
-                case CONV -> new ConvolutionLayer.Builder(l.kernel(), l.kernel()).stride(l.stride(), l.stride()).nOut(l.filters())
-                        .convolutionMode(l.padding() == LayerSpec.Padding.SAME ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+                case CONV -> new ConvolutionLayer.Builder(l.kernel(), l.kernel()).stride(l.stride(), l.stride())
+                        .nOut(l.filters())
+                        .convolutionMode(l.padding() == LayerSpec.Padding.SAME ? ConvolutionMode.Same
+                                : ConvolutionMode.Truncate)
                         .activation(dl4j(l.activation())).build();
-                case POOL -> new SubsamplingLayer.Builder(l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG)
+                case POOL -> new SubsamplingLayer.Builder(
+                                l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG)
                         .kernelSize(l.kernel(), l.kernel()).stride(l.stride(), l.stride()).build();
-                case GLOBAL_POOL -> new GlobalPoolingLayer.Builder(l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG).build();
+                case GLOBAL_POOL -> new GlobalPoolingLayer.Builder(
+                        l.pool() == LayerSpec.PoolKind.MAX ? PoolingType.MAX : PoolingType.AVG).build();
                 case BATCHNORM -> new BatchNormalization.Builder().decay(0.9).eps(1e-5).build();
                 case DROPOUT -> new DropoutLayer.Builder(1.0 - l.rate()).build();
             });
@@ -159,7 +159,8 @@ public final class Architectures {
 
     /** CIFAR-style ResNet (He et al. 2016, section 4.2) with 1x1 projection shortcuts, as in the PyTorch reference. */
     static Net resnet(ResNetSpec s, InputShape in, int k, long seed) {
-        ComputationGraphConfiguration.GraphBuilder g = base(seed).graphBuilder().addInputs("input").setInputTypes(in.type());
+        ComputationGraphConfiguration.GraphBuilder g = base(seed).graphBuilder().addInputs("input")
+                .setInputTypes(in.type());
         int w = s.width();
         String last = convBn(g, "stem", "input", w, 3, 1, true);
         int cin = w;
@@ -189,9 +190,11 @@ public final class Architectures {
         return new Net(net);
     }
 
-    private static String convBn(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int nOut, int kernel, int stride, boolean relu) {
-        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut).hasBias(false)
-                .convolutionMode(ConvolutionMode.Same).activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), input);
+    private static String convBn(ComputationGraphConfiguration.GraphBuilder g, String name, String input, int nOut,
+            int kernel, int stride, boolean relu) {
+        g.addLayer(name + "_conv", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(nOut)
+                .hasBias(false).convolutionMode(ConvolutionMode.Same)
+                .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), input);
         g.addLayer(name + "_bn", new BatchNormalization.Builder().decay(0.9).eps(1e-5).build(), name + "_conv");
         if (!relu) {
             return name + "_bn";

@@ -56,8 +56,8 @@ public final class Backend {
     }
 
     /** Environment variables that change native speed; recorded with every run and benchmark. */
-    public static final List<String> RUNTIME_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_NUM_THREADS",
-            "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "DNNL_VERBOSE");
+    public static final List<String> RUNTIME_VARIABLES = List.of("OMP_NUM_THREADS", "OMP_WAIT_POLICY",
+            "OPENBLAS_NUM_THREADS", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "DNNL_VERBOSE");
 
     /**
      * Settings this process runs without that make training measurably slower here (docs/performance.md);
@@ -70,8 +70,8 @@ public final class Backend {
                     + "export OMP_WAIT_POLICY=PASSIVE (./distill does)");
         }
         if (Nd4j.getEnvironment().isCPU() && !nativeOneDnn()) {
-            w.add("the ND4J native library has no oneDNN: convolutions and BatchNorm run 8-10x slower; build with the default "
-                    + "-Dnd4j.native.classifier=linux-x86_64-onednn-avx2");
+            w.add("the ND4J native library has no oneDNN: convolutions and BatchNorm run 8-10x slower; "
+                    + "build with the default -Dnd4j.native.classifier=linux-x86_64-onednn-avx2");
         }
         return w;
     }

@@ -15,11 +15,11 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Folds each inference-mode BatchNorm into the convolution before it (Jacob et al. 2018, section 3.2): with
- * {@code σ = sqrt(var + eps)} — DL4J stores the running variance as {@code log10stdev}, {@code var = 10^(2·log10stdev)},
- * and adds eps again at inference — {@code W' = W · γ/σ} per output channel and
+ * {@code σ = sqrt(var + eps)} — DL4J stores the running variance as {@code log10stdev},
+ * {@code var = 10^(2·log10stdev)}, and adds eps again at inference — {@code W' = W · γ/σ} per output channel and
  * {@code b' = (b − μ) · γ/σ + β}. The BatchNorm vertex disappears and the convolution gains a bias, so the
- * quantized weights are the ones inference actually multiplies by. Only a BatchNorm whose sole input is a
- * convolution that feeds nothing else is folded (computation graphs; layer-list networks are returned as they are).
+ * quantized weights are the ones inference actually multiplies by. Only a BatchNorm whose sole input is a convolution
+ * that feeds nothing else is folded (computation graphs; layer-list networks are returned as they are).
  */
 public final class BatchNormFolding {
     private BatchNormFolding() {
@@ -35,7 +35,8 @@ public final class BatchNormFolding {
         }
         ComputationGraphConfiguration conf = ((ComputationGraph) net.model()).getConfiguration().clone();
         Map<String, List<String>> consumers = new LinkedHashMap<>();
-        conf.getVertexInputs().forEach((v, ins) -> ins.forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(v)));
+        conf.getVertexInputs().forEach(
+                (v, ins) -> ins.forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(v)));
         Map<String, String> pairs = new LinkedHashMap<>(); // bn -> conv
         for (Map.Entry<String, GraphVertex> e : conf.getVertices().entrySet()) {
             if (e.getValue() instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof BatchNormalization) {
@@ -53,8 +54,10 @@ public final class BatchNormFolding {
         Map<String, BatchNormalization> bnConf = new LinkedHashMap<>();
         Map<String, Boolean> hadBias = new LinkedHashMap<>();
         for (Map.Entry<String, String> p : pairs.entrySet()) {
-            bnConf.put(p.getKey(), (BatchNormalization) ((LayerVertex) conf.getVertices().get(p.getKey())).getLayerConf().getLayer());
-            ConvolutionLayer conv = (ConvolutionLayer) ((LayerVertex) conf.getVertices().get(p.getValue())).getLayerConf().getLayer();
+            bnConf.put(p.getKey(), (BatchNormalization) ((LayerVertex) conf.getVertices().get(p.getKey()))
+                    .getLayerConf().getLayer());
+            ConvolutionLayer conv = (ConvolutionLayer) ((LayerVertex) conf.getVertices().get(p.getValue()))
+                    .getLayerConf().getLayer();
             hadBias.put(p.getValue(), conv.hasBias());
             conv.setHasBias(true);
             conf.getVertices().remove(p.getKey());
@@ -98,7 +101,8 @@ public final class BatchNormFolding {
             float[] wv = w.dup('c').data().asFloat();
             int per = wv.length / gamma.length;
             float[] bias = new float[gamma.length];
-            float[] oldBias = hadBias.get(conv) ? src.get(conv + "_b").dup('c').data().asFloat() : new float[gamma.length];
+            float[] oldBias = hadBias.get(conv) ? src.get(conv + "_b").dup('c').data().asFloat()
+                    : new float[gamma.length];
             for (int ch = 0; ch < gamma.length; ch++) {
                 double s = gamma[ch] / std[ch];
                 for (int i = ch * per; i < (ch + 1) * per; i++) {

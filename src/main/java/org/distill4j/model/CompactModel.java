@@ -21,7 +21,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.distill4j.data.DataException;
+import org.distill4j.config.InputException;
 import org.distill4j.math.BitPacking;
 import org.distill4j.math.Huffman;
 import org.distill4j.math.Quantizer;
@@ -53,8 +53,8 @@ public final class CompactModel {
     }
 
     /** Size accounting for one parameter of an exported model. */
-    public record Entry(String key, String layer, String kind, long values, long denseBytes, long bytes, double sparsity,
-                        int bits, String encoding) {
+    public record Entry(String key, String layer, String kind, long values, long denseBytes, long bytes,
+                        double sparsity, int bits, String encoding) {
         public double ratio() {
             return (double) denseBytes / bytes;
         }
@@ -87,15 +87,20 @@ public final class CompactModel {
 
         public String table() {
             StringBuilder sb = new StringBuilder(String.format("%-22s %-7s %9s %12s %10s %8s %9s %5s  %s%n",
-                    "parameter (layer)", "kind", "values", "fp32 bytes", "bytes", "ratio", "sparsity", "bits", "encoding"));
+                    "parameter (layer)", "kind", "values", "fp32 bytes", "bytes", "ratio", "sparsity",
+                    "bits", "encoding"));
             for (Entry e : entries) {
-                sb.append(String.format("%-22s %-7s %9d %12d %10d %7.1fx %8.2f%% %5s  %s%n", e.key() + (e.layer().isEmpty() ? "" : " (" + e.layer() + ")"), e.kind(), e.values(), e.denseBytes(),
-                        e.bytes(), e.ratio(), 100 * e.sparsity(), e.bits() == 32 ? "fp32" : String.valueOf(e.bits()), e.encoding()));
+                sb.append(String.format("%-22s %-7s %9d %12d %10d %7.1fx %8.2f%% %5s  %s%n",
+                        e.key() + (e.layer().isEmpty() ? "" : " (" + e.layer() + ")"), e.kind(), e.values(),
+                        e.denseBytes(), e.bytes(), e.ratio(), 100 * e.sparsity(),
+                        e.bits() == 32 ? "fp32" : String.valueOf(e.bits()), e.encoding()));
             }
-            sb.append(String.format("%-22s %-7s %9d %12d %10d %7.1fx%n", "parameters", "", entries.stream().mapToLong(Entry::values).sum(),
+            sb.append(String.format("%-22s %-7s %9d %12d %10d %7.1fx%n", "parameters", "",
+                    entries.stream().mapToLong(Entry::values).sum(),
                     denseBytes(), parameterBytes(), (double) denseBytes() / parameterBytes()));
             sb.append(String.format("%-22s %-7s %9s %12s %10d%n", "architecture", "", "", "", architectureBytes));
-            sb.append(String.format("%-22s %-7s %9s %12d %10d %7.1fx", "file", "", "", denseBytes(), fileBytes, (double) denseBytes() / fileBytes));
+            sb.append(String.format("%-22s %-7s %9s %12d %10d %7.1fx", "file", "", "", denseBytes(), fileBytes,
+                    (double) denseBytes() / fileBytes));
             return sb.toString();
         }
     }
@@ -112,7 +117,8 @@ public final class CompactModel {
      * Encodes {@code net}; {@code quantized} gives the integer codes and scales of its quantized weights by
      * parameter key (they must equal the network's weights exactly). {@code huffman} allows entropy coding.
      */
-    public static byte[] encode(Net net, Map<String, Quantizer.Channels> quantized, boolean huffman, List<Entry> entries) throws IOException {
+    public static byte[] encode(Net net, Map<String, Quantizer.Channels> quantized, boolean huffman,
+            List<Entry> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(MAGIC);
@@ -151,20 +157,22 @@ public final class CompactModel {
                 float[] rows = w.rows(net);
                 Quantizer.Channels q = quantized.get(p.getKey());
                 if (q != null && !Arrays.equals(q.values(), rows)) {
-                    throw new IllegalStateException(p.getKey() + ": the network's weights are not its quantized codes times their scales");
+                    throw new IllegalStateException(p.getKey() + ": the network's weights are not its quantized codes "
+                            + "times their scales");
                 }
                 block = writeWeights(out, rows, w.channels(), q, huffman);
             }
             long values = p.getValue().length();
-            entries.add(new Entry(p.getKey(), w == null ? "" : w.layer(), w == null ? "other" : w.kind().yaml(), values, 4 * values,
-                    out.size() - start, block.sparsity, block.bits, block.encoding));
+            entries.add(new Entry(p.getKey(), w == null ? "" : w.layer(), w == null ? "other" : w.kind().yaml(),
+                    values, 4 * values, out.size() - start, block.sparsity, block.bits, block.encoding));
         }
         out.flush();
         return bytes.toByteArray();
     }
 
     /** Writes {@code net} to {@code file} (atomically) and returns the size accounting. */
-    public static Summary write(Net net, Map<String, Quantizer.Channels> quantized, boolean huffman, Path file) throws IOException {
+    public static Summary write(Net net, Map<String, Quantizer.Channels> quantized, boolean huffman,
+            Path file) throws IOException {
         List<Entry> entries = new ArrayList<>();
         byte[] data = encode(net, quantized, huffman, entries);
         org.distill4j.run.AtomicFiles.write(file, f -> Files.write(f, data));
@@ -179,7 +187,8 @@ public final class CompactModel {
     private record Candidate(byte[] data, String encoding) {
     }
 
-    private static Block writeWeights(DataOutputStream out, float[] rows, int channels, Quantizer.Channels q, boolean huffman) throws IOException {
+    private static Block writeWeights(DataOutputStream out, float[] rows, int channels, Quantizer.Channels q,
+            boolean huffman) throws IOException {
         double sparsity = org.distill4j.math.Magnitude.sparsity(rows);
         List<Candidate> candidates = new ArrayList<>();
         candidates.add(candidate(rows, channels, q, 0, huffman));
@@ -198,8 +207,12 @@ public final class CompactModel {
         return new Block(sparsity, q == null ? 32 : q.bits(), best.encoding);
     }
 
-    /** Serializes a weight block: indexBits 0 is dense; codes and gaps Huffman-coded where that is smaller (and allowed). */
-    private static Candidate candidate(float[] rows, int channels, Quantizer.Channels q, int indexBits, boolean huffman) throws IOException {
+    /**
+     * Serializes a weight block: indexBits 0 is dense; codes and gaps Huffman-coded where that is
+     * smaller (and allowed).
+     */
+    private static Candidate candidate(float[] rows, int channels, Quantizer.Channels q, int indexBits,
+            boolean huffman) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(b);
         out.writeInt(channels);
@@ -242,7 +255,8 @@ public final class CompactModel {
     }
 
     /** Writes symbols in [0, alphabet) bit-packed or Huffman-coded, whichever is smaller; true if Huffman. */
-    private static boolean writeSymbols(DataOutputStream out, int[] symbols, int alphabet, int bits, boolean huffman) throws IOException {
+    private static boolean writeSymbols(DataOutputStream out, int[] symbols, int alphabet, int bits,
+            boolean huffman) throws IOException {
         byte[] packed = BitPacking.pack(symbols, bits, false);
         int[] lengths = null;
         Huffman.Encoded coded = null;
@@ -286,21 +300,23 @@ public final class CompactModel {
         try {
             return decode(Files.readAllBytes(file));
         } catch (IOException | RuntimeException e) {
-            if (e instanceof DataException de) {
+            if (e instanceof InputException de) {
                 throw de;
             }
-            throw new DataException("cannot read compact model " + file + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            throw new InputException(InputException.Kind.MODEL_FILE, "cannot read compact model " + file + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
     }
 
     public static Net decode(byte[] data) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
         if (!Arrays.equals(in.readNBytes(4), MAGIC)) {
-            throw new DataException("not a distill4j compact model (no D4JC header)");
+            throw new InputException(InputException.Kind.MODEL_FILE, "not a distill4j compact model (no D4JC header)");
         }
         int version = in.readUnsignedByte();
         if (version != VERSION) {
-            throw new DataException("compact model format version " + version + "; this distill4j reads version " + VERSION);
+            throw new InputException(InputException.Kind.MODEL_FILE, "compact model format version " + version
+                    + "; this distill4j reads version " + VERSION);
         }
         boolean graph = in.readByte() == 1;
         String json = new String(inflate(in.readNBytes(in.readInt())), StandardCharsets.UTF_8);
@@ -322,7 +338,8 @@ public final class CompactModel {
         Map<String, INDArray> table = net.model().paramTable();
         int count = in.readUnsignedShort();
         if (count != table.size()) {
-            throw new DataException("the file holds " + count + " parameters, its architecture has " + table.size());
+            throw new InputException(InputException.Kind.MODEL_FILE, "the file holds " + count
+                    + " parameters, its architecture has " + table.size());
         }
         for (int p = 0; p < count; p++) {
             String key = in.readUTF();
@@ -332,7 +349,8 @@ public final class CompactModel {
             }
             INDArray target = table.get(key);
             if (target == null || !Arrays.equals(target.shape(), shape)) {
-                throw new DataException("parameter " + key + " " + Arrays.toString(shape) + " does not match the architecture");
+                throw new InputException(InputException.Kind.MODEL_FILE, "parameter " + key + " "
+                        + Arrays.toString(shape) + " does not match the architecture");
             }
             int kind = in.readUnsignedByte();
             if (kind == RAW) {
@@ -344,7 +362,8 @@ public final class CompactModel {
             } else {
                 WeightLayers.WeightLayer w = weights.get(key);
                 if (w == null) {
-                    throw new DataException("parameter " + key + " is stored as a weight matrix but is not one");
+                    throw new InputException(InputException.Kind.MODEL_FILE,
+                            "parameter " + key + " is stored as a weight matrix but is not one");
                 }
                 w.setRows(net, readWeights(in, (int) target.length()));
             }

@@ -1,6 +1,7 @@
 package org.distill4j.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Low-rank factorization of dense layers by truncated SVD: {@code W ≈ U_r Σ_r V_rᵀ} ([nIn, nOut]) becomes two
@@ -25,7 +27,10 @@ public final class LowRank {
     private LowRank() {
     }
 
-    /** Singular values (descending), and the factors {@code U_r Σ_r^½} and {@code Σ_r^½ V_rᵀ} for every rank at once. */
+    /**
+     * Singular values (descending), and the factors {@code U_r Σ_r^½} and {@code Σ_r^½ V_rᵀ} for every rank at
+     * once.
+     */
     public record Svd(double[] singular, INDArray u, INDArray vt) {
         /** The smallest rank whose squared singular values reach {@code energy} of the total. */
         public int rankFor(double energy) {
@@ -104,10 +109,11 @@ public final class LowRank {
             if (r < 1 || r > k) {
                 throw new IllegalArgumentException(name + ": rank must be 1.." + k + ", got " + r);
             }
-            INDArray root = Nd4j.create(java.util.Arrays.stream(svd.singular()).limit(r).map(Math::sqrt).toArray(), new long[] {1, r});
-            INDArray wu = svd.u().get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, r))
+            INDArray root = Nd4j.create(Arrays.stream(svd.singular()).limit(r).map(Math::sqrt).toArray(),
+                    new long[] {1, r});
+            INDArray wu = svd.u().get(NDArrayIndex.all(), NDArrayIndex.interval(0, r))
                     .mulRowVector(root);
-            INDArray wv = svd.vt().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, r), org.nd4j.linalg.indexing.NDArrayIndex.all())
+            INDArray wv = svd.vt().get(NDArrayIndex.interval(0, r), NDArrayIndex.all())
                     .mulColumnVector(root.reshape(r, 1));
             DenseLayer u = (DenseLayer) d.clone();
             u.setLayerName(name + "_u");

@@ -51,7 +51,8 @@ public record ModelSummary(List<Row> rows, long params, long flops) {
                     rows.add(row(name, lv.getLayerConf().getLayer(), out, g.getLayer(name).numParams()));
                 } else {
                     long el = elements(out);
-                    rows.add(new Row(name, v instanceof ElementWiseVertex ? "Add" : v.getClass().getSimpleName(), shape(out), 0, el));
+                    rows.add(new Row(name, v instanceof ElementWiseVertex ? "Add" : v.getClass().getSimpleName(),
+                            shape(out), 0, el));
                 }
             }
         }
@@ -106,7 +107,8 @@ public record ModelSummary(List<Row> rows, long params, long flops) {
         sb.append(title).append('\n');
         sb.append(String.format("  %-16s %-20s %-12s %12s %14s%n", "layer", "type", "output", "params", "FLOPs"));
         for (Row r : rows) {
-            sb.append(String.format("  %-16s %-20s %-12s %,12d %,14d%n", r.name(), r.type(), r.output(), r.params(), r.flops()));
+            sb.append(String.format("  %-16s %-20s %-12s %,12d %,14d%n", r.name(), r.type(), r.output(),
+                    r.params(), r.flops()));
         }
         sb.append(String.format("  %-50s %,12d %,14d  (params, FLOPs per sample)", "total", params, flops));
         return sb.toString();

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -21,7 +22,8 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.distill4j.data.DataException;
+import org.distill4j.config.InputException;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -151,7 +153,7 @@ public final class Net {
     /** The activation function of every layer that has one, by layer name (the live objects, not copies). */
     public java.util.Map<String, org.nd4j.linalg.activations.IActivation> activations() {
         java.util.Map<String, org.nd4j.linalg.activations.IActivation> out = new java.util.LinkedHashMap<>();
-        java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> collect = (n, a) -> {
+        BiFunction<String, IActivation, IActivation> collect = (n, a) -> {
             out.put(n, a);
             return a;
         };
@@ -176,7 +178,7 @@ public final class Net {
      * A new network with the same parameters in which every layer's activation function {@code a} is replaced by
      * {@code f.apply(layerName, a)} (return {@code a} to keep it). Optimizer state is not carried over.
      */
-    public Net mapActivations(java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> f) {
+    public Net mapActivations(BiFunction<String, IActivation, IActivation> f) {
         if (model instanceof MultiLayerNetwork m) {
             MultiLayerConfiguration conf = m.getLayerWiseConfigurations().clone();
             List<NeuralNetConfiguration> confs = conf.getConfs();
@@ -201,7 +203,7 @@ public final class Net {
     }
 
     private static void mapActivation(Layer l, String name,
-                                      java.util.function.BiFunction<String, org.nd4j.linalg.activations.IActivation, org.nd4j.linalg.activations.IActivation> f) {
+                                      BiFunction<String, IActivation, IActivation> f) {
         if (l instanceof BaseLayer b && b.getActivationFn() != null) {
             b.setActivationFn(f.apply(name, b.getActivationFn()));
         } else if (l instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer a && a.getActivationFn() != null) {
@@ -226,21 +228,28 @@ public final class Net {
         ModelSerializer.writeModel(model, file.toFile(), false);
     }
 
-    /** Writes a training checkpoint: configuration (iteration and epoch counters included), weights and optimizer state. */
+    /**
+     * Writes a training checkpoint: configuration (iteration and epoch counters included), weights and optimizer state.
+     */
     public void saveCheckpoint(Path file) throws IOException {
         ModelSerializer.writeModel(model, file.toFile(), true);
     }
 
-    /** Reads a checkpoint written by {@link #saveCheckpoint}, optimizer state included, as a network of the same kind as this one. */
+    /**
+     * Reads a checkpoint written by {@link #saveCheckpoint}, optimizer state included, as a network
+     * of the same kind as this one.
+     */
     public Net loadCheckpoint(Path file) throws IOException {
         return new Net(isGraph() ? ModelSerializer.restoreComputationGraph(file.toFile(), true)
                 : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), true));
     }
 
-    /** Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer), or a compact {@code .d4jc} file. */
+    /**
+     * Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer), or a compact {@code .d4jc} file.
+     */
     public static Net load(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new DataException("model file not found: " + file);
+            throw new InputException(InputException.Kind.MODEL_FILE, "model file not found: " + file);
         }
         if (CompactModel.isCompact(file)) {
             return CompactModel.read(file);
@@ -251,7 +260,8 @@ public final class Net {
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 var entry = zip.getEntry("configuration.json");
                 if (entry == null) {
-                    throw new DataException(file + " is not a DL4J model zip (no configuration.json)");
+                    throw new InputException(InputException.Kind.MODEL_FILE,
+                            file + " is not a DL4J model zip (no configuration.json)");
                 }
                 try (InputStream in = zip.getInputStream(entry)) {
                     String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -261,14 +271,17 @@ public final class Net {
             return new Net(graph ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
                     : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
         } catch (java.util.zip.ZipException e) {
-            throw new DataException(file + " is not a DL4J model zip: " + e.getMessage(), e);
+            throw new InputException(InputException.Kind.MODEL_FILE, file + " is not a DL4J model zip: "
+                    + e.getMessage(), e);
         } catch (RuntimeException e) {
-            if (e instanceof DataException) {
+            if (e instanceof InputException) {
                 throw e;
             }
-            throw new DataException("cannot load model " + file + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            throw new InputException(InputException.Kind.MODEL_FILE, "cannot load model " + file + ": "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         } catch (IOException e) {
-            throw new DataException("cannot read model " + file + ": " + e.getMessage(), e);
+            throw new InputException(InputException.Kind.MODEL_FILE, "cannot read model " + file + ": "
+                    + e.getMessage(), e);
         }
     }
 }

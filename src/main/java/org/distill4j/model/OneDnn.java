@@ -11,7 +11,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * two ways, both silent: {@code HelperUtils.createHelper} returns no helper unless the system property
  * {@code org.eclipse.deeplearning4j.helpers.disable} is {@code false} (its default is {@code true}), and
  * {@code BaseMKLDNNHelper.mklDnnEnabled()} looks the native environment up under a class name nd4j-native
- * M2.1 no longer has (distill4j ships a shim under that name, {@code org.nd4j.nativeblas.Nd4jCpu}).
+ * M2.1 no longer has (distill4j answers it with a shim: {@link org.nd4j.nativeblas}).
  * {@link #configure()} turns them on unless {@code -Ddistill4j.onednn=false}; it runs before every network
  * is built or loaded.
  */
@@ -36,7 +36,9 @@ public final class OneDnn {
         }
     }
 
-    /** True when layers built from now on get oneDNN helpers: helper creation allowed and DL4J's backend check passes. */
+    /**
+     * True when layers built from now on get oneDNN helpers: helper creation allowed and DL4J's backend check passes.
+     */
     public static boolean enabled() {
         return !Boolean.parseBoolean(System.getProperty(DL4J_DISABLE_PROPERTY, "true"))
                 && org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
@@ -44,7 +46,8 @@ public final class OneDnn {
 
     /** The helper class actually attached to the first conv or BatchNorm layer of {@code net}, or "none". */
     public static String helperOf(Net net) {
-        Layer[] layers = net.model() instanceof MultiLayerNetwork m ? m.getLayers() : ((ComputationGraph) net.model()).getLayers();
+        Layer[] layers = net.model() instanceof MultiLayerNetwork m ? m.getLayers()
+                : ((ComputationGraph) net.model()).getLayers();
         for (Layer l : layers) {
             if (l instanceof ConvolutionLayer c) {
                 return c.getHelper() == null ? "none" : c.getHelper().getClass().getSimpleName();

@@ -107,7 +107,8 @@ public final class QuantizedActivation extends BaseActivationFunction {
 
     @Override
     public String toString() {
-        return "quantized(" + base + ", " + bits + " bits" + (observations == 0 ? "" : String.format(", [%.4g, %.4g]", lo, hi))
+        return "quantized(" + base + ", " + bits + " bits"
+                + (observations == 0 ? "" : String.format(", [%.4g, %.4g]", lo, hi))
                 + (frozen() ? ", frozen" : "") + ")";
     }
 

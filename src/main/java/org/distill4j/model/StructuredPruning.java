@@ -37,7 +37,8 @@ public final class StructuredPruning {
     }
 
     /** Producer → [BatchNorm] → consumer; {@code spatial} input rows of the consumer per producer channel. */
-    public record Unit(String producer, WeightLayers.Kind kind, int channels, String batchNorm, String consumer, int spatial) {
+    public record Unit(String producer, WeightLayers.Kind kind, int channels, String batchNorm, String consumer,
+            int spatial) {
     }
 
     /** A layer of the network by name, with its parameter-key prefix and the layers that consume its output. */
@@ -52,12 +53,14 @@ public final class StructuredPruning {
             for (int i = 0; i < n; i++) {
                 Layer l = conf.getConf(i).getLayer();
                 out.put(WeightLayers.layerName(l, i), new Node(WeightLayers.layerName(l, i), String.valueOf(i), l,
-                        i + 1 < n ? List.of(WeightLayers.layerName(conf.getConf(i + 1).getLayer(), i + 1)) : List.of(), conf.getInputPreProcess(i)));
+                        i + 1 < n ? List.of(WeightLayers.layerName(conf.getConf(i + 1).getLayer(), i + 1)) : List.of(),
+                        conf.getInputPreProcess(i)));
             }
         } else {
             ComputationGraphConfiguration conf = ((ComputationGraph) net.model()).getConfiguration();
             Map<String, List<String>> consumers = new LinkedHashMap<>();
-            conf.getVertexInputs().forEach((v, ins) -> ins.forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(v)));
+            conf.getVertexInputs().forEach(
+                    (v, ins) -> ins.forEach(in -> consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(v)));
             for (String name : conf.getTopologicalOrderStr()) {
                 GraphVertex v = conf.getVertices().get(name);
                 Layer l = v instanceof LayerVertex lv ? lv.getLayerConf().getLayer() : null;
@@ -96,7 +99,8 @@ public final class StructuredPruning {
                     if (k == WeightLayers.Kind.DENSE && spatial != 1) {
                         break;
                     }
-                    unit = new Unit(p.name(), k, (int) ((FeedForwardLayer) p.layer()).getNOut(), bn, next.name(), spatial);
+                    unit = new Unit(p.name(), k, (int) ((FeedForwardLayer) p.layer()).getNOut(), bn,
+                            next.name(), spatial);
                     break;
                 }
                 if (l instanceof BatchNormalization && bn == null) {
@@ -120,7 +124,8 @@ public final class StructuredPruning {
      */
     public static int[] keepByNorm(Net net, Unit u, double fraction, boolean l2) {
         String key = prefix(net, u.producer()) + "_W";
-        float[] rows = WeightLayers.of(net).stream().filter(l -> l.key().equals(key)).findFirst().orElseThrow().rows(net);
+        float[] rows = WeightLayers.of(net).stream().filter(l -> l.key().equals(key)).findFirst()
+                .orElseThrow().rows(net);
         int c = u.channels();
         int per = rows.length / c;
         double[] norm = new double[c];
@@ -147,7 +152,10 @@ public final class StructuredPruning {
         return nodes(net).get(layer).prefix();
     }
 
-    /** A new network without the removed channels; {@code keep} maps each pruned unit's producer to the channels it keeps. */
+    /**
+     * A new network without the removed channels; {@code keep} maps each pruned unit's producer to
+     * the channels it keeps.
+     */
     public static Net prune(Net net, List<Unit> units, Map<String, int[]> keep) {
         Map<String, Unit> byProducer = new LinkedHashMap<>();
         for (Unit u : units) {
@@ -168,7 +176,8 @@ public final class StructuredPruning {
                 resize(layers, u, keep.get(u.producer()).length);
                 if (conf.getInputPreProcess(index.get(u.consumer())) instanceof CnnToFeedForwardPreProcessor c) {
                     conf.getInputPreProcessors().put(index.get(u.consumer()),
-                            new CnnToFeedForwardPreProcessor(c.getInputHeight(), c.getInputWidth(), keep.get(u.producer()).length, c.getFormat()));
+                            new CnnToFeedForwardPreProcessor(c.getInputHeight(), c.getInputWidth(),
+                                    keep.get(u.producer()).length, c.getFormat()));
                 }
             }
             MultiLayerNetwork n = new MultiLayerNetwork(conf);
@@ -214,7 +223,8 @@ public final class StructuredPruning {
                 throw new IllegalStateException("no source parameter " + key);
             }
             for (Node n : nodes.values()) {
-                if (!key.startsWith(n.prefix() + "_") || n.layer() == null || key.substring(n.prefix().length() + 1).contains("_")) {
+                if (!key.startsWith(n.prefix() + "_") || n.layer() == null
+                        || key.substring(n.prefix().length() + 1).contains("_")) {
                     continue;
                 }
                 String p = key.substring(n.prefix().length() + 1);
@@ -247,8 +257,8 @@ public final class StructuredPruning {
                 }
             }
             if (!Arrays.equals(a.shape(), e.getValue().shape())) {
-                throw new IllegalStateException(key + ": sliced to " + Arrays.toString(a.shape()) + ", the pruned network needs "
-                        + Arrays.toString(e.getValue().shape()));
+                throw new IllegalStateException(key + ": sliced to " + Arrays.toString(a.shape())
+                        + ", the pruned network needs " + Arrays.toString(e.getValue().shape()));
             }
             e.getValue().assign(a);
         }

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.distill4j.config.ConfigException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -50,7 +51,9 @@ public final class WeightLayers {
             return rowsOf(param(net));
         }
 
-        /** An array shaped like this weight (a mask) in the same row-major [channels, fan-in] layout as {@link #rows}. */
+        /**
+         * An array shaped like this weight (a mask) in the same row-major [channels, fan-in] layout as {@link #rows}.
+         */
         public float[] rowsOf(INDArray a) {
             return (kind == Kind.CONV ? a.dup('c') : a.transpose().dup('c')).data().asFloat();
         }
@@ -79,7 +82,9 @@ public final class WeightLayers {
         return l.getLayerName() == null ? "layer" + index : l.getLayerName();
     }
 
-    /** The weight-layer kind of a layer configuration, or null for layers without a weight matrix compression works on. */
+    /**
+     * The weight-layer kind of a layer configuration, or null for layers without a weight matrix compression works on.
+     */
     public static Kind kindOf(Layer l) {
         if (l instanceof BaseOutputLayer) {
             return Kind.OUTPUT;
@@ -124,7 +129,8 @@ public final class WeightLayers {
                 continue;
             }
             int channels = (int) (kind == Kind.CONV ? w.size(0) : w.size(1));
-            out.add(new WeightLayer(keys.get(i), names.get(i), kind, w.shape(), channels, kind == Kind.CONV && !seenConv));
+            out.add(new WeightLayer(keys.get(i), names.get(i), kind, w.shape(), channels,
+                    kind == Kind.CONV && !seenConv));
             seenConv |= kind == Kind.CONV;
         }
         return out;
@@ -141,13 +147,15 @@ public final class WeightLayers {
         for (int j = 0; j < skip.size(); j++) {
             String s = skip.get(j);
             if (!SKIP_KINDS.contains(s) && all.stream().noneMatch(l -> l.layer().equals(s))) {
-                throw new org.distill4j.config.ConfigException(path + "[" + j + "]", "no layer or layer kind '" + s + "'; layers: "
-                        + String.join(", ", all.stream().map(WeightLayer::layer).toList()) + "; kinds: " + String.join(", ", SKIP_KINDS));
+                throw new ConfigException(path + "[" + j + "]", "no layer or layer kind '" + s + "'; layers: "
+                        + String.join(", ", all.stream().map(WeightLayer::layer).toList()) + "; kinds: "
+                        + String.join(", ", SKIP_KINDS));
             }
         }
         List<WeightLayer> out = new ArrayList<>();
         for (WeightLayer l : all) {
-            boolean skipped = skip.contains(l.layer()) || skip.contains(l.kind().yaml()) || (l.firstConv() && skip.contains("first-conv"));
+            boolean skipped = skip.contains(l.layer()) || skip.contains(l.kind().yaml())
+                    || (l.firstConv() && skip.contains("first-conv"));
             if (!skipped) {
                 out.add(l);
             }

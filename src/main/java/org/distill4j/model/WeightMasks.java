@@ -1,5 +1,10 @@
 package org.distill4j.model;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +102,7 @@ public final class WeightMasks {
 
     /** Writes the masks (exact binary arrays) to {@code file}. */
     public void write(java.nio.file.Path file) throws java.io.IOException {
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file)))) {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
             out.writeInt(masks.size());
             for (Map.Entry<String, INDArray> e : masks.entrySet()) {
                 out.writeUTF(e.getKey());
@@ -108,7 +113,7 @@ public final class WeightMasks {
 
     /** Reads masks written by {@link #write}. */
     public static WeightMasks read(java.nio.file.Path file) throws java.io.IOException {
-        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             int n = in.readInt();
             Map<String, INDArray> m = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) {

@@ -11,13 +11,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.Iterator;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Net;
 import org.distill4j.model.WeightMasks;
 import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.Json;
+import org.distill4j.run.ModelResult;
 import org.distill4j.run.RunDirectory;
+import org.distill4j.run.StageReport;
+import org.distill4j.spi.Checkpoint;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
 
 /**
  * Where a run stands between stages, for {@code distill train --resume}: {@code checkpoints/pipeline.json} (the
@@ -26,98 +35,139 @@ import org.distill4j.run.RunDirectory;
  * each stage (files first, then the JSON that names them, atomically); removed when the run completes.
  */
 final class RunState {
-    private final Map<String, Object> json;
+    private final List<String> completed;
+    private final double wallSeconds;
+    private final Map<String, StageReport> reports;
+    private final Map<String, ModelResult> results;
 
-    private RunState(Map<String, Object> json) {
-        this.json = json;
+    private RunState(List<String> completed, double wallSeconds, Map<String, StageReport> reports,
+            Map<String, ModelResult> results) {
+        this.completed = List.copyOf(completed);
+        this.wallSeconds = wallSeconds;
+        this.reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
+        this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+    }
+
+    /** A run that has completed no stage. */
+    static RunState empty() {
+        return new RunState(List.of(), 0, Map.of(), Map.of());
     }
 
     static Path dir(RunDirectory rd) {
         return rd.file("checkpoints");
     }
 
-    @SuppressWarnings("unchecked")
     List<String> completed() {
-        return (List<String>) json.getOrDefault("completed", List.of());
+        return completed;
     }
 
     double wallSeconds() {
-        return ((Number) json.getOrDefault("wall_s", 0.0)).doubleValue();
+        return wallSeconds;
+    }
+
+    /** Each completed stage's report, by stage name, in stage order. */
+    Map<String, StageReport> reports() {
+        return reports;
+    }
+
+    /** The evaluated models' results by slot name, teacher, baseline, student. */
+    Map<String, ModelResult> results() {
+        Map<String, ModelResult> ordered = new LinkedHashMap<>();
+        for (ModelSlot s : ModelSlot.values()) {
+            if (results.containsKey(s.yaml())) {
+                ordered.put(s.yaml(), results.get(s.yaml()));
+            }
+        }
+        return ordered;
+    }
+
+    /** The state once {@code stage} completed with {@code result}, {@code wall} seconds into the run. */
+    RunState after(String stage, StageResult result, double wall) {
+        List<String> c = new ArrayList<>(completed);
+        c.add(stage);
+        Map<String, StageReport> r = new LinkedHashMap<>(reports);
+        if (result.report() != null) {
+            r.put(stage, result.report());
+        }
+        Map<String, ModelResult> m = new LinkedHashMap<>(results);
+        result.evaluations().forEach((slot, e) -> m.put(slot.yaml(), e));
+        return new RunState(c, wall, r, m);
     }
 
     /** The state of a run directory; an empty one if it stopped before finishing its first stage. */
-    @SuppressWarnings("unchecked")
     static RunState read(RunDirectory rd) throws IOException {
         Path f = dir(rd).resolve("pipeline.json");
         if (!Files.isRegularFile(f)) {
-            return new RunState(new LinkedHashMap<>());
+            return empty();
         }
-        return new RunState(Json.MAPPER.readValue(f.toFile(), LinkedHashMap.class));
+        JsonNode j = Json.MAPPER.readTree(f.toFile());
+        List<String> completed = new ArrayList<>();
+        j.path("completed").forEach(n -> completed.add(n.asText()));
+        Map<String, StageReport> reports = new LinkedHashMap<>();
+        j.path("stage_times").fields()
+                .forEachRemaining(e -> reports.put(e.getKey(), StageReport.fromJson(e.getValue())));
+        Map<String, ModelResult> results = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("results").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            results.put(e.getKey(), Json.MAPPER.treeToValue(e.getValue(), ModelResult.class));
+        }
+        return new RunState(completed, j.path("wall_s").asDouble(0), reports, results);
     }
 
-    static void save(RunDirectory rd, StageContext ctx, String stage, List<String> completed, double wall) throws IOException {
+    /**
+     * Writes this state after {@code stage} completed: the models that stage handed on (with masks and codes), then
+     * the JSON that names them; removes the stage's epoch checkpoints.
+     */
+    void save(RunDirectory rd, StageContext ctx, String stage) throws IOException {
         Path models = dir(rd).resolve("models");
         Files.createDirectories(models);
         Map<String, Object> producedBy = new LinkedHashMap<>();
         for (ModelSlot slot : ModelSlot.values()) {
-            String by = ctx.has(slot) ? ctx.producedBy(slot) : null;
-            if (by == null) {
+            ModelState m = ctx.has(slot) ? ctx.state(slot) : null;
+            if (m == null || m.producedBy() == null) {
                 continue;
             }
-            producedBy.put(slot.yaml(), by);
-            if (by.equals(stage)) {
-                AtomicFiles.write(models.resolve(slot.yaml() + ".zip"), ctx.model(slot)::save);
-                WeightMasks m = ctx.masks(slot);
+            producedBy.put(slot.yaml(), m.producedBy());
+            if (m.producedBy().equals(stage)) {
+                AtomicFiles.write(models.resolve(slot.yaml() + ".zip"), m.net()::save);
                 Path maskFile = models.resolve(slot.yaml() + ".masks.bin");
-                if (m != null) {
-                    AtomicFiles.write(maskFile, m::write);
+                if (m.masks() != null) {
+                    AtomicFiles.write(maskFile, m.masks()::write);
                 } else {
                     Files.deleteIfExists(maskFile);
                 }
-                AtomicFiles.write(models.resolve(slot.yaml() + ".quant.bin"), f -> writeQuantized(f, ctx.quantized(slot)));
+                AtomicFiles.write(models.resolve(slot.yaml() + ".quant.bin"), f -> writeQuantized(f, m.quantized()));
             }
         }
-        Map<String, Object> results = new LinkedHashMap<>();
-        ctx.results().forEach((slot, r) -> results.put(slot.yaml(), r));
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("completed", completed);
-        j.put("wall_s", wall);
+        j.put("wall_s", wallSeconds);
         j.put("produced_by", producedBy);
-        j.put("stage_times", ctx.stageTimes());
+        j.put("stage_times", reports);
         j.put("results", results);
         Json.write(dir(rd).resolve("pipeline.json"), j);
         Checkpoint.deleteTree(Checkpoint.dir(rd, stage));
     }
 
-    /** Puts the completed stages' models, masks, codes, reports and results back into {@code ctx}. */
-    @SuppressWarnings("unchecked")
+    /** Hands the completed stages' models, with their masks and codes, back to {@code ctx}. */
     void restore(RunDirectory rd, StageContext ctx) throws IOException {
         Path models = dir(rd).resolve("models");
-        Map<String, Object> producedBy = (Map<String, Object>) json.getOrDefault("produced_by", Map.of());
-        for (Map.Entry<String, Object> e : producedBy.entrySet()) {
-            ModelSlot slot = slot(e.getKey());
-            ctx.put(slot, Net.load(models.resolve(e.getKey() + ".zip")), (String) e.getValue());
+        Path f = dir(rd).resolve("pipeline.json");
+        if (!Files.isRegularFile(f)) {
+            return;
+        }
+        JsonNode j = Json.MAPPER.readTree(f.toFile());
+        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("produced_by").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ModelSlot slot = ModelSlot.of(e.getKey());
+            if (slot == null) {
+                throw new IllegalStateException("unknown model slot in checkpoint: " + e.getKey());
+            }
             Path maskFile = models.resolve(e.getKey() + ".masks.bin");
-            if (Files.isRegularFile(maskFile)) {
-                ctx.putMasks(slot, WeightMasks.read(maskFile));
-            }
-            Map<String, Quantizer.Channels> q = readQuantized(models.resolve(e.getKey() + ".quant.bin"));
-            if (!q.isEmpty()) {
-                ctx.putQuantized(slot, q);
-            }
+            ctx.handOn(slot, new ModelState(Net.load(models.resolve(e.getKey() + ".zip")),
+                    Files.isRegularFile(maskFile) ? WeightMasks.read(maskFile) : null,
+                    readQuantized(models.resolve(e.getKey() + ".quant.bin")), e.getValue().asText()));
         }
-        ctx.stageTimes().putAll((Map<String, Object>) json.getOrDefault("stage_times", Map.of()));
-        Map<String, Object> results = (Map<String, Object>) json.getOrDefault("results", Map.of());
-        results.forEach((k, v) -> ctx.results().put(slot(k), (Map<String, Object>) v));
-    }
-
-    private static ModelSlot slot(String yaml) {
-        for (ModelSlot s : ModelSlot.values()) {
-            if (s.yaml().equals(yaml)) {
-                return s;
-            }
-        }
-        throw new IllegalStateException("unknown model slot in checkpoint: " + yaml);
     }
 
     private static void writeQuantized(Path f, Map<String, Quantizer.Channels> q) throws IOException {

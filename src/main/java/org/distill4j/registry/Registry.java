@@ -34,7 +34,8 @@ public final class Registry<T> {
     public T get(String name, String path) {
         T v = entries.get(name);
         if (v == null) {
-            throw new ConfigException(path, "unknown " + what + " '" + name + "'; known: " + String.join(", ", names()));
+            throw new ConfigException(path, "unknown " + what + " '" + name + "'; known: "
+                    + String.join(", ", names()));
         }
         return v;
     }

@@ -3,32 +3,63 @@ package org.distill4j.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
 import java.awt.geom.Ellipse2D;
-import java.awt.geom.Path2D;
+import java.awt.geom.Line2D;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.distill4j.run.AtomicFiles;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogTick;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.TickType;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.HorizontalAlignment;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.chart.ui.VerticalAlignment;
+import org.jfree.data.Range;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * A small scatter/line chart drawn with Java2D into a PNG: series of points (markers, lines or both), linear or
- * log-10 axes with round tick values, an optional horizontal or vertical reference line, and a legend.
+ * A scatter/line chart drawn by JFreeChart into a PNG: series of points (markers, lines or both), a linear or log-10
+ * x axis, optional dashed horizontal or vertical reference lines that the axes always include, and a legend.
  */
 public final class Plot {
     /** Ten distinguishable colours (matplotlib's tab10). */
-    public static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-        new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+    public static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+        new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+        new Color(0xbcbd22), new Color(0x17becf)};
     public static final Color GREY = new Color(0xb0b0b0);
 
+    private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    private static final Color REF_COLOR = new Color(0x555555);
+
     /** One series; {@code markerSize} 0 draws no markers, {@code line} joins the points in order. */
-    public record Series(String name, double[] x, double[] y, Color color, double markerSize, boolean line, boolean filled) {
+    public record Series(String name, double[] x, double[] y, Color color, double markerSize, boolean line,
+            boolean filled) {
     }
 
     private record Ref(boolean vertical, double at, String label) {
@@ -54,7 +85,8 @@ public final class Plot {
 
     public Plot add(Series s) {
         if (s.x().length != s.y().length) {
-            throw new IllegalArgumentException("series " + s.name() + ": " + s.x().length + " x values, " + s.y().length + " y values");
+            throw new IllegalArgumentException(
+                    "series " + s.name() + ": " + s.x().length + " x values, " + s.y().length + " y values");
         }
         series.add(s);
         return this;
@@ -85,242 +117,250 @@ public final class Plot {
     }
 
     public void writePng(Path file, int width, int height) throws IOException {
-        BufferedImage img = render(width, height);
-        org.distill4j.run.AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+        BufferedImage img = image(width, height);
+        AtomicFiles.write(file, tmp -> ImageIO.write(img, "png", tmp.toFile()));
     }
 
     /** The chart as an image (notebooks display it directly). */
     public BufferedImage image(int width, int height) {
-        return render(width, height);
+        return chart().createBufferedImage(width, height, BufferedImage.TYPE_INT_RGB, null);
     }
 
     public byte[] png(int width, int height) throws IOException {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        ImageIO.write(render(width, height), "png", bos);
+        ImageIO.write(image(width, height), "png", bos);
         return bos.toByteArray();
     }
 
-    private double tx(double x) {
-        return logX ? Math.log10(x) : x;
-    }
-
-    BufferedImage render(int w, int h) {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, w, h);
-        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-        g.setFont(font);
-        FontMetrics fm = g.getFontMetrics();
-
-        double xmin = Double.POSITIVE_INFINITY, xmax = Double.NEGATIVE_INFINITY, ymin = Double.POSITIVE_INFINITY, ymax = Double.NEGATIVE_INFINITY;
-        for (Series s : series) {
-            for (int i = 0; i < s.x().length; i++) {
-                double x = s.x()[i], y = s.y()[i];
-                if (!Double.isFinite(x) || !Double.isFinite(y) || logX && x <= 0) {
-                    continue;
-                }
-                xmin = Math.min(xmin, tx(x));
-                xmax = Math.max(xmax, tx(x));
-                ymin = Math.min(ymin, y);
-                ymax = Math.max(ymax, y);
+    /** A new JFreeChart of the series and reference lines added so far, for callers that restyle or embed it. */
+    public JFreeChart chart() {
+        RefPlot plot = new RefPlot(refs, logX);
+        ValueAxis x = logX ? new RoundLogAxis(xLabel) : new NumberAxis(xLabel);
+        NumberAxis y = new NumberAxis(yLabel);
+        for (ValueAxis a : List.of(x, y)) {
+            a.setLowerMargin(0.06);
+            a.setUpperMargin(0.06);
+            a.setLabelFont(FONT);
+            a.setTickLabelFont(FONT);
+            a.setTickLabelPaint(Color.DARK_GRAY);
+            a.setAxisLineVisible(false);
+            a.setTickMarkPaint(Color.GRAY);
+            if (a instanceof NumberAxis n) {
+                n.setAutoRangeIncludesZero(false);
+                n.setAutoRangeStickyZero(false);
+                n.setNumberFormatOverride(new LabelFormat());
             }
+        }
+        if (x instanceof NumberAxis n && series.stream().allMatch(s -> whole(s.x()))) {
+            n.setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // epochs, trials: no tick at 2.5
+        }
+        // the space around a tick label is also the least gap JFreeChart leaves between two: 5 to 10 labels per axis
+        x.setTickLabelInsets(new RectangleInsets(4, 16, 4, 16));
+        y.setTickLabelInsets(new RectangleInsets(12, 4, 12, 6));
+        plot.setDomainAxis(x);
+        plot.setRangeAxis(y);
+        plot.setBackgroundPaint(new Color(0xeeeeee));
+        plot.setOutlinePaint(Color.GRAY);
+        plot.setDomainGridlinePaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.WHITE);
+        plot.setDomainGridlineStroke(new BasicStroke(1f));
+        plot.setRangeGridlineStroke(new BasicStroke(1f));
+        plot.setDomainMinorGridlinesVisible(logX);
+        plot.setDomainMinorGridlinePaint(new Color(0xf8f8f8));
+        plot.setDomainMinorGridlineStroke(new BasicStroke(1f));
+        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        for (int i = 0; i < series.size(); i++) {
+            Series s = series.get(i);
+            plot.setDataset(i, new XYSeriesCollection(data(s)));
+            plot.setRenderer(i, renderer(s));
         }
         for (Ref r : refs) {
-            if (r.vertical() && (!logX || r.at() > 0)) {
-                xmin = Math.min(xmin, tx(r.at()));
-                xmax = Math.max(xmax, tx(r.at()));
-            } else if (!r.vertical()) {
-                ymin = Math.min(ymin, r.at());
-                ymax = Math.max(ymax, r.at());
+            if (!r.vertical()) {
+                plot.addRangeMarker(0, marker(r, x), Layer.BACKGROUND, false);
+            } else if (!logX || r.at() > 0) {
+                plot.addDomainMarker(0, marker(r, x), Layer.BACKGROUND, false);
             }
         }
-        if (!Double.isFinite(xmin)) {
-            xmin = 0;
-            xmax = 1;
-            ymin = 0;
-            ymax = 1;
+        boolean legend = series.stream().anyMatch(s -> s.name() != null);
+        JFreeChart chart = new JFreeChart(title, FONT.deriveFont(Font.BOLD, 14f), plot, legend);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(6, 6, 6, 10));
+        chart.getTitle().setHorizontalAlignment(HorizontalAlignment.LEFT);
+        chart.getTitle().setPadding(new RectangleInsets(2, 2, 8, 2));
+        if (legend) {
+            LegendTitle l = chart.getLegend();
+            l.setPosition(RectangleEdge.RIGHT);
+            l.setVerticalAlignment(VerticalAlignment.TOP);
+            l.setItemFont(FONT);
+            l.setFrame(BlockBorder.NONE);
+            l.setMargin(new RectangleInsets(0, 12, 0, 0));
         }
-        double[] xr = pad(xmin, xmax);
-        double[] yr = pad(ymin, ymax);
-        int left = 70, right = 20, top = 36, bottom = 50;
-        List<Series> named = series.stream().filter(s -> s.name() != null).toList();
-        int legendW = 0;
-        for (Series s : named) {
-            legendW = Math.max(legendW, fm.stringWidth(s.name()) + 30);
-        }
-        if (legendW > 0) {
-            right += Math.min(legendW, w / 3) + 10;
-        }
-        int pw = w - left - right, ph = h - top - bottom;
-        final double x0 = xr[0], x1 = xr[1], y0 = yr[0], y1 = yr[1];
-        java.util.function.DoubleUnaryOperator px = x -> left + (tx(x) - x0) / (x1 - x0) * pw;
-        java.util.function.DoubleUnaryOperator py = y -> top + ph - (y - y0) / (y1 - y0) * ph;
-
-        // grid and ticks
-        g.setColor(new Color(0xeeeeee));
-        g.fillRect(left, top, pw, ph);
-        g.setStroke(new BasicStroke(1f));
-        for (double t : ticks(y0, y1, false)) {
-            int yy = (int) Math.round(py.applyAsDouble(t));
-            g.setColor(Color.WHITE);
-            g.drawLine(left, yy, left + pw, yy);
-            g.setColor(Color.DARK_GRAY);
-            String s = label(t);
-            g.drawString(s, left - 6 - fm.stringWidth(s), yy + fm.getAscent() / 2 - 1);
-        }
-        for (double t : ticks(x0, x1, logX)) {
-            double xv = logX ? Math.pow(10, t) : t;
-            int xx = (int) Math.round(px.applyAsDouble(xv));
-            g.setColor(Color.WHITE);
-            g.drawLine(xx, top, xx, top + ph);
-            g.setColor(Color.DARK_GRAY);
-            String s = label(xv);
-            g.drawString(s, xx - fm.stringWidth(s) / 2, top + ph + fm.getAscent() + 4);
-        }
-        g.setColor(Color.GRAY);
-        g.drawRect(left, top, pw, ph);
-
-        // reference lines
-        g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
-        for (Ref r : refs) {
-            g.setColor(new Color(0x555555));
-            if (r.vertical()) {
-                int xx = (int) Math.round(px.applyAsDouble(r.at()));
-                g.drawLine(xx, top, xx, top + ph);
-                g.drawString(r.label(), xx + 4, top + fm.getAscent() + 2);
-            } else {
-                int yy = (int) Math.round(py.applyAsDouble(r.at()));
-                g.drawLine(left, yy, left + pw, yy);
-                g.drawString(r.label(), left + 4, yy - 3);
-            }
-        }
-
-        // series
-        java.awt.Shape clip = g.getClip();
-        g.clipRect(left, top, pw + 1, ph + 1);
-        for (Series s : series) {
-            g.setColor(s.color());
-            if (s.line()) {
-                g.setStroke(new BasicStroke(1.8f));
-                Path2D path = new Path2D.Double();
-                boolean started = false;
-                for (int i = 0; i < s.x().length; i++) {
-                    if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i]) || logX && s.x()[i] <= 0) {
-                        started = false;
-                        continue;
-                    }
-                    double a = px.applyAsDouble(s.x()[i]), b = py.applyAsDouble(s.y()[i]);
-                    if (started) {
-                        path.lineTo(a, b);
-                    } else {
-                        path.moveTo(a, b);
-                        started = true;
-                    }
-                }
-                g.draw(path);
-            }
-            if (s.markerSize() > 0) {
-                g.setStroke(new BasicStroke(1.2f));
-                for (int i = 0; i < s.x().length; i++) {
-                    if (!Double.isFinite(s.x()[i]) || !Double.isFinite(s.y()[i]) || logX && s.x()[i] <= 0) {
-                        continue;
-                    }
-                    double r = s.markerSize() / 2;
-                    Ellipse2D e = new Ellipse2D.Double(px.applyAsDouble(s.x()[i]) - r, py.applyAsDouble(s.y()[i]) - r, 2 * r, 2 * r);
-                    if (s.filled()) {
-                        g.fill(e);
-                    } else {
-                        g.draw(e);
-                    }
-                }
-            }
-        }
-        g.setClip(clip);
-
-        // labels
-        g.setColor(Color.BLACK);
-        Font bold = font.deriveFont(Font.BOLD, 14f);
-        g.setFont(bold);
-        g.drawString(title, left, top - 12);
-        g.setFont(font);
-        g.drawString(xLabel, left + pw / 2 - fm.stringWidth(xLabel) / 2, h - 12);
-        AffineTransform saved = g.getTransform();
-        g.rotate(-Math.PI / 2);
-        g.drawString(yLabel, -(top + ph / 2) - fm.stringWidth(yLabel) / 2, 16);
-        g.setTransform(saved);
-
-        // legend
-        int ly = top + 6;
-        int lx = left + pw + 14;
-        for (Series s : named) {
-            g.setColor(s.color());
-            if (s.line()) {
-                g.setStroke(new BasicStroke(2f));
-                g.drawLine(lx, ly + 6, lx + 18, ly + 6);
-            }
-            if (s.markerSize() > 0) {
-                Ellipse2D e = new Ellipse2D.Double(lx + 9 - 4, ly + 2, 8, 8);
-                if (s.filled()) {
-                    g.fill(e);
-                } else {
-                    g.draw(e);
-                }
-            }
-            g.setColor(Color.BLACK);
-            String name = s.name();
-            while (fm.stringWidth(name) > w - lx - 28 && name.length() > 4) {
-                name = name.substring(0, name.length() - 2);
-            }
-            g.drawString(name, lx + 24, ly + 10);
-            ly += 18;
-        }
-        g.dispose();
-        return img;
+        return chart;
     }
 
-    private static double[] pad(double lo, double hi) {
-        if (hi - lo < 1e-12) {
-            double d = Math.max(Math.abs(lo) * 0.05, 0.5);
-            return new double[]{lo - d, hi + d};
-        }
-        double d = (hi - lo) * 0.06;
-        return new double[]{lo - d, hi + d};
-    }
-
-    /** Round tick values covering [lo, hi]: 1, 2 or 5 times a power of ten apart (in log space: whole decades when they fit). */
-    static List<Double> ticks(double lo, double hi, boolean log) {
-        List<Double> out = new ArrayList<>();
-        if (log && hi - lo >= 1.5) {
-            for (double t = Math.ceil(lo); t <= hi; t++) {
-                out.add(t);
+    /** The finite points of {@code s} (positive x on a log axis), with a gap in the line where one was left out. */
+    private XYSeries data(Series s) {
+        XYSeries xy = new XYSeries(s.name() == null ? "" : s.name(), false, true);
+        boolean last = false;
+        for (int i = 0; i < s.x().length; i++) {
+            double x = s.x()[i], y = s.y()[i];
+            boolean ok = Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0);
+            if (ok) {
+                xy.add(x, y);
+            } else if (last && s.line()) {
+                xy.add(xy.getX(xy.getItemCount() - 1), Double.NaN);
             }
-            return out;
+            last = ok;
         }
-        double span = log ? Math.pow(10, hi) - Math.pow(10, lo) : hi - lo;
-        double raw = span / 6;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double step = raw / mag < 1.5 ? mag : raw / mag < 3.5 ? 2 * mag : raw / mag < 7.5 ? 5 * mag : 10 * mag;
-        double a = log ? Math.pow(10, lo) : lo;
-        double b = log ? Math.pow(10, hi) : hi;
-        for (double t = Math.ceil(a / step) * step; t <= b + step * 1e-9; t += step) {
-            double v = Math.abs(t) < step * 1e-9 ? 0 : t;
-            out.add(log ? Math.log10(v) : v);
-        }
-        return out;
+        return xy;
     }
 
+    /**
+     * A dashed line at {@code r}. A horizontal line's label sits above its left end; a vertical line's label at its
+     * top, to the right, or to the left near the right edge where it would be cut off.
+     */
+    private static ValueMarker marker(Ref r, ValueAxis x) {
+        ValueMarker m = new ValueMarker(r.at(), REF_COLOR, new BasicStroke(1.2f, BasicStroke.CAP_BUTT,
+                BasicStroke.JOIN_MITER, 10f, new float[]{6f, 4f}, 0f));
+        m.setLabel(r.label());
+        m.setLabelFont(FONT);
+        m.setLabelPaint(REF_COLOR);
+        m.setLabelBackgroundColor(new Color(0, true));
+        if (!r.vertical()) {
+            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+        } else if (x.valueToJava2D(r.at(), new Rectangle2D.Double(0, 0, 1, 1), RectangleEdge.BOTTOM) < 0.8) {
+            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+        } else {
+            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        }
+        return m;
+    }
+
+    private static boolean whole(double[] values) {
+        return Arrays.stream(values).allMatch(v -> !Double.isFinite(v) || v == Math.rint(v));
+    }
+
+    private static XYLineAndShapeRenderer renderer(Series s) {
+        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(s.line(), s.markerSize() > 0);
+        double d = s.markerSize();
+        r.setSeriesPaint(0, s.color());
+        r.setSeriesShape(0, new Ellipse2D.Double(-d / 2, -d / 2, d, d));
+        r.setSeriesShapesFilled(0, s.filled());
+        r.setSeriesStroke(0, new BasicStroke(1.8f));
+        r.setSeriesOutlineStroke(0, new BasicStroke(1.2f));
+        r.setUseOutlinePaint(false);
+        r.setDrawSeriesLineAsPath(true);
+        r.setLegendLine(new Line2D.Double(-9, 0, 9, 0));
+        r.setSeriesVisibleInLegend(0, s.name() != null);
+        return r;
+    }
+
+    /** Short tick and reference labels: "30k" for 30000, "0.85", "1e-04" below 0.001, "2e+06" from a million. */
     static String label(double v) {
         double a = Math.abs(v);
         if (a != 0 && (a >= 1e6 || a < 1e-3)) {
-            return String.format(java.util.Locale.ROOT, "%.0e", v);
+            return String.format(Locale.ROOT, "%.0e", v);
         }
         if (a >= 1000) {
-            return a >= 10000 && v % 1000 == 0 ? String.format(java.util.Locale.ROOT, "%.0fk", v / 1000) : String.format(java.util.Locale.ROOT, "%.0f", v);
+            return a >= 10000 && v % 1000 == 0
+                    ? String.format(Locale.ROOT, "%.0fk", v / 1000)
+                    : String.format(Locale.ROOT, "%.0f", v);
         }
-        String s = String.format(java.util.Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
+        String s = String.format(Locale.ROOT, "%.4f", v).replaceAll("0+$", "");
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /** Axis tick labels written by {@link #label(double)}. */
+    private static final class LabelFormat extends NumberFormat {
+        @Override
+        public StringBuffer format(double v, StringBuffer to, FieldPosition pos) {
+            return to.append(label(v));
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer to, FieldPosition pos) {
+            return to.append(label(v));
+        }
+
+        @Override
+        public Number parse(String source, ParsePosition pos) {
+            throw new UnsupportedOperationException("tick labels are not parsed");
+        }
+    }
+
+    /** An XY plot whose data range takes in its reference lines, and widens a single value so the axis has a span. */
+    private static final class RefPlot extends XYPlot {
+        private final List<Ref> refs;
+        private final boolean logX;
+
+        RefPlot(List<Ref> refs, boolean logX) {
+            this.refs = List.copyOf(refs);
+            this.logX = logX;
+        }
+
+        @Override
+        public Range getDataRange(ValueAxis axis) {
+            Range r = super.getDataRange(axis);
+            boolean domain = axis == getDomainAxis();
+            for (Ref ref : refs) {
+                if (ref.vertical() == domain && !(domain && logX && ref.at() <= 0)) {
+                    r = Range.expandToInclude(r, ref.at());
+                }
+            }
+            if (r == null || r.getLength() > 0) {
+                return r;
+            }
+            double v = r.getCentralValue();
+            double d = Math.max(Math.abs(v) * 0.05, 0.5);
+            return domain && logX ? new Range(v / 2, v * 2) : new Range(v - d, v + d);
+        }
+    }
+
+    /**
+     * A base-10 log axis with a grid line at 1..9 times each decade, labelled by how wide a decade is: from
+     * {@link #MIN_DECADE} pixels the decades, from {@link #LABEL_125} also 2 and 5 times them, from
+     * {@link #LABEL_MOST} all but 7 and 9 times them (too close to their neighbours). JFreeChart's LogAxis labels only
+     * whole multiples of its tick unit and starts its minor grid at the first labelled decade, so a span of one or two
+     * decades would carry one or two labels; below {@link #MIN_DECADE} pixels a decade, LogAxis chooses the ticks.
+     */
+    static final class RoundLogAxis extends LogAxis {
+        static final double MIN_DECADE = 60;
+        static final double LABEL_125 = 250;
+        static final double LABEL_MOST = 600;
+
+        RoundLogAxis(String label) {
+            super(label);
+            setNumberFormatOverride(new LabelFormat());
+            setDefaultAutoRange(new Range(1, 10));
+        }
+
+        @Override
+        @SuppressWarnings({"rawtypes", "unchecked"})
+        protected List refreshTicksHorizontal(Graphics2D g2, Rectangle2D dataArea, RectangleEdge edge) {
+            double decade = exponentLengthToJava2D(1, dataArea, edge);
+            if (!(decade >= MIN_DECADE)) {
+                return super.refreshTicksHorizontal(g2, dataArea, edge);
+            }
+            TextAnchor anchor = edge == RectangleEdge.TOP ? TextAnchor.BOTTOM_CENTER : TextAnchor.TOP_CENTER;
+            Range range = getRange();
+            List ticks = new ArrayList();
+            double top = Math.log10(range.getUpperBound());
+            for (int e = (int) Math.floor(Math.log10(range.getLowerBound())); e <= top; e++) {
+                for (int m = 1; m <= 9; m++) {
+                    double v = m * Math.pow(10, e);
+                    if (range.contains(v)) {
+                        boolean major = m == 1 || decade >= LABEL_125 && (m == 2 || m == 5)
+                                || decade >= LABEL_MOST && m != 7 && m != 9;
+                        ticks.add(new LogTick(major ? TickType.MAJOR : TickType.MINOR, v,
+                                major ? createTickLabel(v) : null, anchor));
+                    }
+                }
+            }
+            return ticks;
+        }
     }
 }

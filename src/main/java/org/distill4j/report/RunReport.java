@@ -1,6 +1,6 @@
 package org.distill4j.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.distill4j.config.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.Json;
+import org.distill4j.run.MetricsLine;
+import org.distill4j.run.RunSummary;
 
 /**
  * A run's curves from its {@code metrics.jsonl}: {@code loss.png} (training loss per epoch) and {@code accuracy.png}
@@ -19,32 +21,34 @@ import org.distill4j.run.Json;
  */
 public final class RunReport {
     private final Path dir;
-    private final List<JsonNode> epochs = new ArrayList<>();
-    private final JsonNode summary;
+    private final List<MetricsLine> epochs = new ArrayList<>();
+    private final RunSummary summary;
 
-    private RunReport(Path dir, JsonNode summary) {
+    private RunReport(Path dir, RunSummary summary) {
         this.dir = dir;
         this.summary = summary;
     }
 
     public static boolean isRunDir(Path dir) {
-        return Files.isRegularFile(dir.resolve("provenance.json")) && Files.isRegularFile(dir.resolve("config.resolved.yaml"));
+        return Files.isRegularFile(dir.resolve("provenance.json"))
+                && Files.isRegularFile(dir.resolve("config.resolved.yaml"));
     }
 
     public static RunReport load(Path given) throws IOException {
         Path dir = given.toAbsolutePath().normalize();
         if (!isRunDir(dir)) {
-            throw new org.distill4j.data.DataException(dir + " is not a run directory (no provenance.json and config.resolved.yaml)");
+            throw new InputException(InputException.Kind.ARGUMENT,
+                    dir + " is not a run directory (no provenance.json and config.resolved.yaml)");
         }
         Path s = dir.resolve("summary.json");
-        RunReport r = new RunReport(dir, Files.isRegularFile(s) ? Json.MAPPER.readTree(s.toFile()) : null);
+        RunReport r = new RunReport(dir, Files.isRegularFile(s) ? RunSummary.read(dir) : null);
         Path m = dir.resolve("metrics.jsonl");
         if (Files.isRegularFile(m)) {
             for (String l : Files.readAllLines(m)) {
                 if (!l.isBlank()) {
-                    JsonNode n = Json.MAPPER.readTree(l);
-                    if (n.has("epoch") && n.has("stage")) {
-                        r.epochs.add(n);
+                    MetricsLine line = MetricsLine.fromJson(Json.MAPPER.readTree(l));
+                    if (line != null) {
+                        r.epochs.add(line);
                     }
                 }
             }
@@ -53,12 +57,12 @@ public final class RunReport {
     }
 
     /** The epoch records of {@code metrics.jsonl}, in order. */
-    public List<JsonNode> epochs() {
+    public List<MetricsLine> epochs() {
         return epochs;
     }
 
     /** summary.json (null while the run has not completed). */
-    public JsonNode summary() {
+    public RunSummary summary() {
         return summary;
     }
 
@@ -67,10 +71,11 @@ public final class RunReport {
         Plot p = new Plot(dir.getParent().getFileName() + ": " + title, "epoch (all stages)", field);
         Map<String, List<double[]>> byStage = new LinkedHashMap<>();
         int x = 0;
-        for (JsonNode n : epochs) {
+        for (MetricsLine n : epochs) {
             x++;
-            if (n.hasNonNull(field) && n.get(field).isNumber()) {
-                byStage.computeIfAbsent(n.get("stage").asText(), k -> new ArrayList<>()).add(new double[]{x, n.get(field).asDouble()});
+            Double v = n.number(field);
+            if (v != null && !v.isNaN()) {
+                byStage.computeIfAbsent(n.stage(), k -> new ArrayList<>()).add(new double[]{x, v});
             }
         }
         int c = 0;
@@ -89,8 +94,10 @@ public final class RunReport {
         r.curve("loss", "training loss").writePng(dir.resolve("loss.png"), 900, 440);
         r.accuracyPlot().writePng(dir.resolve("accuracy.png"), 900, 440);
         StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>run ")
-                .append(SweepReport.esc(dir.getFileName().toString())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
-                .append("table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
+                .append(SweepReport.esc(dir.getFileName().toString()))
+                .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
+                .append("table{border-collapse:collapse;font-size:13px}"
+                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
                 .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Run ")
                 .append(SweepReport.esc(dir.getParent().getFileName() + "/" + dir.getFileName())).append("</h1>\n");
         sb.append("<p><img src=\"loss.png\" alt=\"loss\"></p>\n<p><img src=\"accuracy.png\" alt=\"accuracy\"></p>\n");
@@ -106,13 +113,18 @@ public final class RunReport {
     /** The epoch records as an HTML table: stage, epoch, loss, train/validation/test accuracy, samples/s. */
     public String epochsHtml() {
         StringBuilder sb = new StringBuilder();
-        sb.append("<table><tr><th>stage</th><th>epoch</th><th>loss</th><th>train acc</th><th>val acc</th><th>test acc</th><th>samples/s</th></tr>\n");
-        for (JsonNode n : epochs) {
-            sb.append("<tr><td>").append(SweepReport.esc(n.get("stage").asText())).append("</td><td>").append(n.path("epoch").asInt()).append("</td>");
-            for (String f : new String[]{"loss", "train_acc", "val_acc", "test_acc"}) {
-                sb.append("<td>").append(n.hasNonNull(f) ? String.format(Locale.ROOT, "%.4f", n.get(f).asDouble()) : "").append("</td>");
+        sb.append("<table><tr><th>stage</th><th>epoch</th><th>loss</th><th>train acc</th><th>val acc</th>"
+                + "<th>test acc</th><th>samples/s</th></tr>\n");
+        for (MetricsLine n : epochs) {
+            sb.append("<tr><td>").append(SweepReport.esc(n.stage())).append("</td><td>").append(n.epoch())
+                    .append("</td>");
+            for (Double v : new Double[]{n.loss(), n.trainAcc(), n.valAcc(), n.testAcc()}) {
+                sb.append("<td>").append(v != null && !v.isNaN() ? String.format(Locale.ROOT, "%.4f", v) : "")
+                        .append("</td>");
             }
-            sb.append("<td>").append(n.hasNonNull("samples_per_s") ? String.format(Locale.ROOT, "%.0f", n.get("samples_per_s").asDouble()) : "").append("</td></tr>\n");
+            sb.append("<td>").append(Double.isNaN(n.samplesPerSecond()) ? ""
+                    : String.format(Locale.ROOT, "%.0f", n.samplesPerSecond()))
+                    .append("</td></tr>\n");
         }
         sb.append("</table>\n");
         return sb.toString();
@@ -120,21 +132,22 @@ public final class RunReport {
 
     /** Validation accuracy (lines) and test accuracy (open markers) per epoch, a colour per stage. */
     public Plot accuracyPlot() {
-        Plot p = new Plot(dir.getParent().getFileName() + ": accuracy (lines: validation, circles: test)", "epoch (all stages)", "accuracy");
+        Plot p = new Plot(dir.getParent().getFileName() + ": accuracy (lines: validation, circles: test)",
+                "epoch (all stages)", "accuracy");
         Map<String, List<double[]>> byStage = new LinkedHashMap<>();
         int x = 0;
-        for (JsonNode n : epochs) {
+        for (MetricsLine n : epochs) {
             x++;
-            byStage.computeIfAbsent(n.get("stage").asText(), k -> new ArrayList<>())
-                    .add(new double[]{x, n.path("val_acc").isNumber() ? n.get("val_acc").asDouble() : Double.NaN,
-                            n.path("test_acc").isNumber() ? n.get("test_acc").asDouble() : Double.NaN});
+            byStage.computeIfAbsent(n.stage(), k -> new ArrayList<>())
+                    .add(new double[]{x, n.valAcc() == null ? Double.NaN : n.valAcc(), n.testAcc()});
         }
         int c = 0;
         for (var e : byStage.entrySet()) {
             java.awt.Color color = Plot.PALETTE[c++ % Plot.PALETTE.length];
             double[] xs = e.getValue().stream().mapToDouble(v -> v[0]).toArray();
             p.lineWithPoints(e.getKey(), xs, e.getValue().stream().mapToDouble(v -> v[1]).toArray(), color);
-            p.add(new Plot.Series(null, xs, e.getValue().stream().mapToDouble(v -> v[2]).toArray(), color, 9, false, false));
+            p.add(new Plot.Series(null, xs, e.getValue().stream().mapToDouble(v -> v[2]).toArray(), color, 9,
+                    false, false));
         }
         return p;
     }

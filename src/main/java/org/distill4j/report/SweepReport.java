@@ -201,7 +201,8 @@ public final class SweepReport {
             m.put("span_s", s);
             m.put("completed", done);
             m.put("trials_per_hour", done / (s / 3600));
-            m.put("mean_trial_wall_s", state.trials.stream().filter(t -> t.wallS != null && t.status == Trial.Status.COMPLETED)
+            m.put("mean_trial_wall_s", state.trials.stream()
+                    .filter(t -> t.wallS != null && t.status == Trial.Status.COMPLETED)
                     .mapToDouble(t -> t.wallS).average().orElse(Double.NaN));
         }
         return m;
@@ -215,9 +216,11 @@ public final class SweepReport {
         m.put("strategy", state.strategy);
         m.put("executor", state.executor);
         m.put("space", keys());
-        m.put("objective", Map.of("metric", config.objective().metric(), "goal", config.objective().maximize() ? "maximize" : "minimize"));
+        m.put("objective", Map.of("metric", config.objective().metric(),
+                "goal", config.objective().maximize() ? "maximize" : "minimize"));
         if (config.secondary() != null) {
-            m.put("secondary", Map.of("metric", config.secondary().metric(), "goal", config.secondary().maximize() ? "maximize" : "minimize"));
+            m.put("secondary", Map.of("metric", config.secondary().metric(),
+                    "goal", config.secondary().maximize() ? "maximize" : "minimize"));
         }
         m.put("constraints", config.constraints().stream().map(Object::toString).toList());
         Map<String, Object> counts = new TreeMap<>();
@@ -233,7 +236,8 @@ public final class SweepReport {
         }
         m.put("pareto_front", paretoFront().stream().map(this::brief).toList());
         m.put("throughput", throughput());
-        m.put("failed", state.trials.stream().filter(t -> t.status == Trial.Status.FAILED).map(t -> Map.of("trial", t.id, "reason", String.valueOf(t.reason))).toList());
+        m.put("failed", state.trials.stream().filter(t -> t.status == Trial.Status.FAILED)
+                .map(t -> Map.of("trial", t.id, "reason", String.valueOf(t.reason))).toList());
         return m;
     }
 
@@ -268,7 +272,8 @@ public final class SweepReport {
             }
         }
         long failed = state.count(Trial.Status.FAILED);
-        Plot p = new Plot(state.name + ": " + shortKey(config.objective().metric()) + " per trial" + (failed > 0 ? " (" + failed + " failed, not shown)" : ""),
+        Plot p = new Plot(state.name + ": " + shortKey(config.objective().metric()) + " per trial"
+                + (failed > 0 ? " (" + failed + " failed, not shown)" : ""),
                 "trial", shortKey(config.objective().metric()));
         if (!bad.isEmpty()) {
             p.points("infeasible", col(bad, 0), col(bad, 1), Plot.GREY);
@@ -298,8 +303,9 @@ public final class SweepReport {
             lo = Math.min(lo, v[0]);
             hi = Math.max(hi, v[0]);
         }
-        Plot p = new Plot(state.name + ": " + shortKey(config.objective().metric()) + " vs " + shortKey(sec.metric()) + " (Pareto front)",
-                shortKey(sec.metric()) + (lo > 0 && hi / lo > 20 ? " (log scale)" : ""), shortKey(config.objective().metric()));
+        Plot p = new Plot(state.name + ": " + shortKey(config.objective().metric()) + " vs " + shortKey(sec.metric())
+                + " (Pareto front)", shortKey(sec.metric()) + (lo > 0 && hi / lo > 20 ? " (log scale)" : ""),
+                shortKey(config.objective().metric()));
         p.logX(lo > 0 && hi / lo > 20);
         if (!bad.isEmpty()) {
             p.points("infeasible", col(bad, 0), col(bad, 1), Plot.GREY);
@@ -341,7 +347,8 @@ public final class SweepReport {
             byGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(new double[]{n.doubleValue(), t.objective});
         }
         Plot p = new Plot(state.name + ": " + shortKey(config.objective().metric()) + " vs " + shortKey(xk)
-                + (group == null ? "" : " per " + shortKey(group)) + " (lines: mean)", shortKey(xk), shortKey(config.objective().metric()));
+                + (group == null ? "" : " per " + shortKey(group)) + " (lines: mean)", shortKey(xk),
+                shortKey(config.objective().metric()));
         double lo = Double.POSITIVE_INFINITY, hi = 0;
         for (var l : byGroup.values()) {
             for (double[] v : l) {
@@ -405,26 +412,31 @@ public final class SweepReport {
                 break;
             }
             boolean ok = rankClass(t) == 0;
-            sb.append("<tr class=\"").append(t.status.name().toLowerCase(Locale.ROOT)).append(Boolean.FALSE.equals(t.feasible) ? " infeasible" : "").append("\">")
-                    .append("<td>").append(ok ? String.valueOf(++rank) : "").append("</td><td>").append(t.id).append("</td><td>")
-                    .append(t.status.name().toLowerCase(Locale.ROOT)).append(Boolean.FALSE.equals(t.feasible) ? " (infeasible)" : "").append("</td>");
+            sb.append("<tr class=\"").append(t.status.name().toLowerCase(Locale.ROOT))
+                    .append(Boolean.FALSE.equals(t.feasible) ? " infeasible" : "").append("\">")
+                    .append("<td>").append(ok ? String.valueOf(++rank) : "").append("</td><td>").append(t.id)
+                    .append("</td><td>").append(t.status.name().toLowerCase(Locale.ROOT))
+                    .append(Boolean.FALSE.equals(t.feasible) ? " (infeasible)" : "").append("</td>");
             for (String k : keys()) {
                 sb.append("<td>").append(esc(csvField(t.params.get(k)))).append("</td>");
             }
             sb.append("<td>").append(t.objective == null ? "" : fmt(t.objective)).append("</td>");
             if (config.secondary() != null) {
-                sb.append("<td>").append(t.secondary == null ? "" : fmt(t.secondary)).append("</td><td>").append(front.contains(t) ? "&#9733;" : "").append("</td>");
+                sb.append("<td>").append(t.secondary == null ? "" : fmt(t.secondary)).append("</td><td>")
+                        .append(front.contains(t) ? "&#9733;" : "").append("</td>");
             }
             for (String c : config.report().columns()) {
                 Double v = t.metrics == null ? null : t.metrics.get(c);
                 sb.append("<td>").append(v == null ? "" : fmt(v)).append("</td>");
             }
-            sb.append("<td>").append(t.wallS == null ? "" : String.format(Locale.ROOT, "%.0f", t.wallS)).append("</td><td>");
+            sb.append("<td>").append(t.wallS == null ? "" : String.format(Locale.ROOT, "%.0f", t.wallS))
+                    .append("</td><td>");
             if (t.runDir != null) {
                 sb.append("<a href=\"").append(esc(t.runDir)).append("/\">").append(esc(t.runDir)).append("</a>");
             }
             if (t.reason != null) {
-                sb.append(t.runDir != null ? "<br>" : "").append(esc(t.reason.length() > 300 ? t.reason.substring(0, 300) + "..." : t.reason));
+                sb.append(t.runDir != null ? "<br>" : "")
+                        .append(esc(t.reason.length() > 300 ? t.reason.substring(0, 300) + "..." : t.reason));
             }
             sb.append("</td></tr>\n");
         }
@@ -432,7 +444,8 @@ public final class SweepReport {
     }
 
     static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.4f", v);
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v)
+                : String.format(Locale.ROOT, "%.4f", v);
     }
 
     static String esc(String s) {
@@ -441,41 +454,54 @@ public final class SweepReport {
 
     String html(List<String> images) {
         StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sweep ").append(esc(state.name)).append("</title>\n")
-                .append("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;font-size:13px}")
+        sb.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>sweep ").append(esc(state.name))
+                .append("</title>\n")
+                .append("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
+                        + "table{border-collapse:collapse;font-size:13px}")
                 .append("td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
-                .append("tr.failed td,tr.cancelled td,tr.infeasible td{color:#999}img{max-width:100%;border:1px solid #ddd;margin:6px 0}</style></head><body>\n");
-        sb.append("<h1>Sweep ").append(esc(state.name)).append(" <small>").append(esc(state.id)).append("</small></h1>\n<p>");
-        sb.append("Status <b>").append(esc(state.status)).append("</b>; ").append(esc(state.strategy)).append(" search, ")
-                .append(esc(state.executor)).append(" executor; ").append(state.trials.size()).append(" of ").append(state.maxTrials).append(" trials: ")
-                .append(state.count(Trial.Status.COMPLETED)).append(" completed, ").append(state.count(Trial.Status.FAILED)).append(" failed");
+                .append("tr.failed td,tr.cancelled td,tr.infeasible td{color:#999}"
+                        + "img{max-width:100%;border:1px solid #ddd;margin:6px 0}</style></head><body>\n");
+        sb.append("<h1>Sweep ").append(esc(state.name)).append(" <small>").append(esc(state.id))
+                .append("</small></h1>\n<p>");
+        sb.append("Status <b>").append(esc(state.status)).append("</b>; ").append(esc(state.strategy))
+                .append(" search, ").append(esc(state.executor)).append(" executor; ")
+                .append(state.trials.size()).append(" of ").append(state.maxTrials).append(" trials: ")
+                .append(state.count(Trial.Status.COMPLETED)).append(" completed, ")
+                .append(state.count(Trial.Status.FAILED)).append(" failed");
         long unfinished = state.trials.size() - state.count(Trial.Status.COMPLETED) - state.count(Trial.Status.FAILED);
         if (unfinished > 0) {
             sb.append(", ").append(unfinished).append(" unfinished");
         }
-        sb.append(".<br>Objective: ").append(config.objective().maximize() ? "maximize " : "minimize ").append(esc(config.objective().metric()));
+        sb.append(".<br>Objective: ").append(config.objective().maximize() ? "maximize " : "minimize ")
+                .append(esc(config.objective().metric()));
         if (config.secondary() != null) {
-            sb.append("; secondary: ").append(config.secondary().maximize() ? "maximize " : "minimize ").append(esc(config.secondary().metric()));
+            sb.append("; secondary: ").append(config.secondary().maximize() ? "maximize " : "minimize ")
+                    .append(esc(config.secondary().metric()));
         }
         if (!config.constraints().isEmpty()) {
-            sb.append("; constraints: ").append(esc(String.join(", ", config.constraints().stream().map(Object::toString).toList())));
+            sb.append("; constraints: ")
+                    .append(esc(String.join(", ", config.constraints().stream().map(Object::toString).toList())));
         }
         Map<String, Object> tp = throughput();
         if (tp.containsKey("trials_per_hour")) {
-            sb.append(String.format(Locale.ROOT, ".<br>Throughput: %.1f completed trials per hour over %.0f s (mean trial %.0f s)",
-                    (Double) tp.get("trials_per_hour"), (Double) tp.get("span_s"), (Double) tp.get("mean_trial_wall_s")));
+            sb.append(String.format(Locale.ROOT,
+                    ".<br>Throughput: %.1f completed trials per hour over %.0f s (mean trial %.0f s)",
+                    (Double) tp.get("trials_per_hour"), (Double) tp.get("span_s"),
+                    (Double) tp.get("mean_trial_wall_s")));
         }
         sb.append(".</p>\n");
         Trial best = best();
         if (best != null) {
-            sb.append("<p>Best: <b>").append(best.id).append("</b> ").append(esc(best.params.toString())).append(" &rarr; ")
-                    .append(fmt(best.objective)).append(best.secondary == null ? "" : " at " + fmt(best.secondary)).append("</p>\n");
+            sb.append("<p>Best: <b>").append(best.id).append("</b> ").append(esc(best.params.toString()))
+                    .append(" &rarr; ").append(fmt(best.objective))
+                    .append(best.secondary == null ? "" : " at " + fmt(best.secondary)).append("</p>\n");
         }
         for (String img : images) {
             sb.append("<p><img src=\"").append(img).append("\" alt=\"").append(img).append("\"></p>\n");
         }
-        sb.append("<h2>Leaderboard</h2>\n<p><a href=\"").append(CSV).append("\">").append(CSV).append("</a> &middot; <a href=\"")
-                .append(JSON).append("\">").append(JSON).append("</a></p>\n").append(leaderboardHtml(Integer.MAX_VALUE));
+        sb.append("<h2>Leaderboard</h2>\n<p><a href=\"").append(CSV).append("\">").append(CSV)
+                .append("</a> &middot; <a href=\"").append(JSON).append("\">").append(JSON).append("</a></p>\n")
+                .append(leaderboardHtml(Integer.MAX_VALUE));
         return sb.append("</body></html>\n").toString();
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Reports a person looks at: PNG plots drawn with Java2D ({@link org.distill4j.report.Plot}), a sweep's leaderboard,
- * Pareto front and HTML page ({@link org.distill4j.report.SweepReport}), a run's training curves
- * ({@link org.distill4j.report.RunReport}), and the tables notebooks load ({@link org.distill4j.report.Results}).
+ * Reports a person looks at: PNG plots drawn with JFreeChart ({@link org.distill4j.report.Plot}), a sweep's
+ * leaderboard, Pareto front and HTML page ({@link org.distill4j.report.SweepReport}), and a run's training curves and
+ * epoch table ({@link org.distill4j.report.RunReport}), which the notebooks load.
  */
 package org.distill4j.report;

@@ -7,13 +7,20 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
-/** Work that one process at a time may do, guarded by an OS lock on a file (released when the process ends, however it ends). */
+/**
+ * Work that one process at a time may do, guarded by an OS lock on a file (released when the
+ * process ends, however it ends).
+ */
 public final class ExclusiveLock {
     private ExclusiveLock() {
     }
 
-    /** Runs {@code work} holding the lock on {@code lockFile}; throws {@code busy}'s exception when another process holds it. */
-    public static <T> T holding(Path lockFile, Supplier<? extends RuntimeException> busy, Callable<T> work) throws Exception {
+    /**
+     * Runs {@code work} holding the lock on {@code lockFile}; throws {@code busy}'s exception when
+     * another process holds it.
+     */
+    public static <T> T holding(Path lockFile, Supplier<? extends RuntimeException> busy,
+            Callable<T> work) throws Exception {
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.tryLock()) {
             if (lock == null) {

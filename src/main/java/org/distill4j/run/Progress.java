@@ -45,7 +45,8 @@ public abstract class Progress implements AutoCloseable {
         private final ProgressBar bar;
 
         Bar(String task, long total, String unit, long unitSize) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).showSpeed().setUnit(" " + unit, unitSize)
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).showSpeed()
+                    .setUnit(" " + unit, unitSize)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err, 110)).build();
         }
@@ -91,8 +92,8 @@ public abstract class Progress implements AutoCloseable {
                 last = now;
                 double s = (now - start) / 1e9;
                 LOG.info(String.format("%s: %d/%d %s (%.0f%%), %.1f %s/s, %s elapsed %s", task, done / unitSize,
-                        total < 0 ? -1 : total / unitSize, unit, total > 0 ? 100.0 * done / total : 0.0, done / unitSize / s, unit,
-                        String.format("%.0fs", s), message));
+                        total < 0 ? -1 : total / unitSize, unit, total > 0 ? 100.0 * done / total : 0.0,
+                        done / unitSize / s, unit, String.format("%.0fs", s), message));
             }
         }
 

@@ -49,7 +49,8 @@ public final class Provenance {
         Map<String, Object> platform = new LinkedHashMap<>();
         platform.put("java_version", System.getProperty("java.version"));
         platform.put("java_vendor", System.getProperty("java.vendor"));
-        platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
         platform.put("cpu", cpuModel());
         platform.put("cores", Runtime.getRuntime().availableProcessors());
         platform.put("memory_bytes", totalMemory());

@@ -6,9 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.distill4j.config.InputException;
 
 /**
  * Compares a run directory with its reproduction: what differs in provenance (versions, commit, hardware, data
@@ -34,7 +35,8 @@ public final class Reproduction {
             int w = rows.stream().mapToInt(r -> r.metric().length()).max().orElse(6);
             sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", "metric", "original", "reproduction", ""));
             for (Row r : rows) {
-                sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", r.metric(), r.original(), r.reproduced(), r.same() ? "same" : "DIFFERS"));
+                sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", r.metric(), r.original(), r.reproduced(),
+                        r.same() ? "same" : "DIFFERS"));
             }
             sb.append(differing() == 0 ? "reproduced exactly: all " + rows.size() + " metrics identical\n"
                     : differing() + " of " + rows.size() + " metrics differ\n");
@@ -48,33 +50,40 @@ public final class Reproduction {
         List<String> warnings = new ArrayList<>();
         JsonNode pa = Json.MAPPER.readTree(original.resolve("provenance.json").toFile());
         JsonNode pb = Json.MAPPER.readTree(reproduced.resolve("provenance.json").toFile());
-        for (String k : List.of("code/distill4j_version", "code/dl4j_version", "code/nd4j_backend", "code/nd4j_native_build", "code/git_commit",
-                "code/git_dirty", "platform/cpu", "platform/cores", "platform/java_version", "platform/os", "backend/environment/omp.threads",
+        for (String k : List.of("code/distill4j_version", "code/dl4j_version", "code/nd4j_backend",
+                "code/nd4j_native_build", "code/git_commit", "code/git_dirty", "platform/cpu", "platform/cores",
+                "platform/java_version", "platform/os", "backend/environment/omp.threads",
                 "backend/environment/blas.threads", "data/content_sha256")) {
             JsonNode a = pa.at("/" + k);
             JsonNode b = pb.at("/" + k);
             if (!a.equals(b)) {
                 warnings.add(k.replace('/', '.') + " differs: " + brief(a) + " then, " + brief(b) + " now"
-                        + (k.endsWith(".threads") ? " (the thread count changes float summation order and so the results; run with "
-                        + "OMP_NUM_THREADS=" + brief(pa.at("/backend/environment/omp.threads")) + " OPENBLAS_NUM_THREADS="
-                        + brief(pa.at("/backend/environment/blas.threads")) + ")" : ""));
+                        + (k.endsWith(".threads")
+                                ? " (the thread count changes float summation order and so the results; run with "
+                                + "OMP_NUM_THREADS=" + brief(pa.at("/backend/environment/omp.threads"))
+                                + " OPENBLAS_NUM_THREADS=" + brief(pa.at("/backend/environment/blas.threads")) + ")"
+                                : ""));
             }
         }
         List<Row> rows = new ArrayList<>();
-        JsonNode sa = Json.MAPPER.readTree(original.resolve("summary.json").toFile());
-        JsonNode sb = Json.MAPPER.readTree(reproduced.resolve("summary.json").toFile());
-        for (Iterator<String> it = sa.path("models").fieldNames(); it.hasNext(); ) {
-            String m = it.next();
-            for (String k : List.of("test_accuracy", "test_top5_accuracy", "params")) {
-                rows.add(row("models." + m + "." + k, sa.path("models").path(m).path(k), sb.path("models").path(m).path(k)));
-            }
+        RunSummary sa = RunSummary.read(original);
+        RunSummary sb = RunSummary.read(reproduced);
+        for (Map.Entry<String, ModelResult> e : sa.models().entrySet()) {
+            String m = "models." + e.getKey() + ".";
+            ModelResult a = e.getValue();
+            ModelResult b = sb.models().get(e.getKey());
+            rows.add(row(m + "test_accuracy", a.testAccuracy(), b == null ? null : b.testAccuracy()));
+            rows.add(row(m + "test_top5_accuracy", a.testTop5Accuracy(), b == null ? null : b.testTop5Accuracy()));
+            rows.add(row(m + "params", a.params(), b == null ? null : b.params()));
         }
-        for (Iterator<String> it = sa.path("stages").fieldNames(); it.hasNext(); ) {
-            String s = it.next();
-            for (String k : List.of("final_loss", "val_acc", "test_acc_after", "weight_sparsity", "file_bytes", "test_accuracy")) {
-                JsonNode a = sa.path("stages").path(s).path(k);
-                if (!a.isMissingNode()) {
-                    rows.add(row("stages." + s + "." + k, a, sb.path("stages").path(s).path(k)));
+        // every number and flag a stage reports, except its times and speeds (StageReport.isTiming)
+        for (Map.Entry<String, StageReport> e : sa.stages().entrySet()) {
+            StageReport b = sb.stages().get(e.getKey());
+            Map<String, Object> mb = b == null ? Map.of() : b.toMap();
+            for (Map.Entry<String, Object> f : e.getValue().toMap().entrySet()) {
+                Object v = f.getValue();
+                if ((v instanceof Number || v instanceof Boolean) && !StageReport.isTiming(f.getKey())) {
+                    rows.add(row("stages." + e.getKey() + "." + f.getKey(), f.getValue(), mb.get(f.getKey())));
                 }
             }
         }
@@ -84,13 +93,13 @@ public final class Reproduction {
         for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
             same += la.get(i).equals(lb.get(i)) ? 1 : 0;
         }
-        rows.add(new Row("metrics.jsonl lines (timings aside)", la.size() + " lines", same + " of " + lb.size() + " identical",
-                same == la.size() && la.size() == lb.size()));
+        rows.add(new Row("metrics.jsonl lines (timings aside)", la.size() + " lines",
+                same + " of " + lb.size() + " identical", same == la.size() && la.size() == lb.size()));
         return new Report(warnings, rows);
     }
 
-    private static Row row(String metric, JsonNode a, JsonNode b) {
-        return new Row(metric, brief(a), brief(b), a.equals(b));
+    private static Row row(String metric, Object a, Object b) {
+        return new Row(metric, String.valueOf(a), b == null ? "-" : String.valueOf(b), Objects.equals(a, b));
     }
 
     private static String brief(JsonNode n) {
@@ -122,8 +131,11 @@ public final class Reproduction {
     public static Map.Entry<String, JsonNode> inputs(Path run) throws IOException {
         Path cfg = run.resolve("config.resolved.yaml");
         Path prov = run.resolve("provenance.json");
-        if (!Files.isRegularFile(cfg) || !Files.isRegularFile(prov) || !Files.isRegularFile(run.resolve("summary.json"))) {
-            throw new org.distill4j.config.ConfigException("", run + " is not a completed run directory (needs config.resolved.yaml, provenance.json, summary.json)");
+        if (!Files.isRegularFile(cfg) || !Files.isRegularFile(prov)
+                || !Files.isRegularFile(run.resolve("summary.json"))) {
+            throw new InputException(InputException.Kind.ARGUMENT, run + " is not a completed run directory (needs "
+                    + "config.resolved.yaml, "
+                    + "provenance.json, summary.json)");
         }
         return Map.entry(Files.readString(cfg), Json.MAPPER.readTree(prov.toFile()));
     }

@@ -7,7 +7,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code <output>/<config-name>/<yyyyMMdd-HHmmss>-<hash>/}: everything a run leaves behind. {@code hash} is
@@ -53,18 +52,22 @@ public final class RunDirectory {
         return rd;
     }
 
-    /** Drops the metrics lines that fail {@code keep} (lines a killed run wrote past its last checkpoint). */
-    public synchronized void retainMetrics(java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> keep) throws IOException {
+    /**
+     * Drops the metrics lines that fail {@code keep} (lines a killed run wrote past its last checkpoint); {@code keep}
+     * sees null for a line that is not an epoch record.
+     */
+    public synchronized void retainMetrics(java.util.function.Predicate<MetricsLine> keep) throws IOException {
         List<String> kept = new ArrayList<>();
         for (String l : metricLines) {
-            if (keep.test(Json.MAPPER.readTree(l))) {
+            if (keep.test(MetricsLine.fromJson(Json.MAPPER.readTree(l)))) {
                 kept.add(l);
             }
         }
         if (kept.size() != metricLines.size()) {
             metricLines.clear();
             metricLines.addAll(kept);
-            AtomicFiles.writeString(dir.resolve("metrics.jsonl"), metricLines.isEmpty() ? "" : String.join("\n", metricLines) + "\n");
+            AtomicFiles.writeString(dir.resolve("metrics.jsonl"),
+                    metricLines.isEmpty() ? "" : String.join("\n", metricLines) + "\n");
         }
     }
 
@@ -94,8 +97,8 @@ public final class RunDirectory {
     }
 
     /** Appends one JSON line to {@code metrics.jsonl} (the file is replaced atomically). */
-    public synchronized void appendMetrics(Map<String, Object> record) throws IOException {
-        metricLines.add(Json.line(record));
+    public synchronized void appendMetrics(MetricsLine line) throws IOException {
+        metricLines.add(Json.line(line.toMap()));
         AtomicFiles.writeString(dir.resolve("metrics.jsonl"), String.join("\n", metricLines) + "\n");
     }
 }

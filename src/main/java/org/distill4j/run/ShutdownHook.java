@@ -2,7 +2,10 @@ package org.distill4j.run;
 
 import java.util.concurrent.Callable;
 
-/** Work during which Ctrl-C or SIGTERM should run {@code onShutdown} first (the JVM's shutdown hooks); removed once the work ends. */
+/**
+ * Work during which Ctrl-C or SIGTERM should run {@code onShutdown} first (the JVM's shutdown
+ * hooks); removed once the work ends.
+ */
 public final class ShutdownHook {
     private ShutdownHook() {
     }

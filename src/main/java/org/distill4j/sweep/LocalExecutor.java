@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -52,7 +53,8 @@ public final class LocalExecutor implements TrialExecutor {
 
     @Override
     public void run(Path sweepDir, List<Trial> trials, Listener listener) throws Exception {
-        LOG.info("running {} trial(s) on this machine, {} at a time, {} thread(s) each", trials.size(), workers, launcher.threads());
+        LOG.info("running {} trial(s) on this machine, {} at a time, {} thread(s) each", trials.size(), workers,
+                launcher.threads());
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "trial-worker");
             t.setDaemon(true);
@@ -93,7 +95,8 @@ public final class LocalExecutor implements TrialExecutor {
                 p = pb.start();
             } catch (java.io.IOException e) {
                 listener.started(t);
-                listener.ended(t, new TrialDirs.Outcome(Trial.Status.FAILED, "could not start the trial JVM: " + e.getMessage(), null, null));
+                listener.ended(t, new TrialDirs.Outcome(Trial.Status.FAILED,
+                        "could not start the trial JVM: " + e.getMessage(), null, null));
                 return;
             }
             running.add(p);
@@ -118,7 +121,8 @@ public final class LocalExecutor implements TrialExecutor {
         }
         TrialDirs.Outcome o;
         try {
-            o = TrialDirs.read(dir, rc == 0 ? null : "exit code " + rc + (rc == 137 ? ", killed" : rc == 143 ? ", terminated" : ""));
+            o = TrialDirs.read(dir, rc == 0 ? null : "exit code " + rc
+                    + (rc == 137 ? ", killed" : rc == 143 ? ", terminated" : ""));
         } catch (java.io.IOException | RuntimeException e) {
             o = new TrialDirs.Outcome(Trial.Status.FAILED, "could not read the trial's result: " + e, null, null);
         }
@@ -145,7 +149,7 @@ public final class LocalExecutor implements TrialExecutor {
         if (pool != null) {
             pool.shutdown();
             try {
-                pool.awaitTermination(15, java.util.concurrent.TimeUnit.SECONDS); // let the workers record their trials as cancelled
+                pool.awaitTermination(15, TimeUnit.SECONDS); // let the workers record their trials as cancelled
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -34,6 +34,7 @@ import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParame
 import org.deeplearning4j.arbiter.optimize.parameter.discrete.DiscreteParameterSpace;
 import org.deeplearning4j.arbiter.optimize.parameter.integer.IntegerParameterSpace;
 import org.deeplearning4j.arbiter.util.LeafUtils;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.SweepConfig;
 import org.distill4j.registry.Registry;
 import org.distill4j.run.Json;
@@ -120,12 +121,14 @@ public final class SearchStrategies {
         MapSpace s = new MapSpace();
         for (SweepConfig.ParamSpec p : cfg.space()) {
             ParameterSpace<?> leaf = switch (p.kind()) {
-                case CHOICE -> p.choices().size() == 1 ? new FixedValue<>(p.choices().get(0)) : new DiscreteParameterSpace<>(p.choices());
+                case CHOICE -> p.choices().size() == 1 ? new FixedValue<>(p.choices().get(0))
+                        : new DiscreteParameterSpace<>(p.choices());
                 case INTEGER -> p.lo() == p.hi() ? new FixedValue<>((int) p.lo())
                         : p.log() ? new ContinuousParameterSpace(new LogUniformDistribution(p.lo(), p.hi() + 1 - 1e-9))
                         : new IntegerParameterSpace((int) p.lo(), (int) p.hi());
                 case CONTINUOUS -> p.lo() == p.hi() ? new FixedValue<>(p.lo())
-                        : p.log() ? new ContinuousParameterSpace(new LogUniformDistribution(p.lo(), p.hi())) : new ContinuousParameterSpace(p.lo(), p.hi());
+                        : p.log() ? new ContinuousParameterSpace(new LogUniformDistribution(p.lo(), p.hi()))
+                        : new ContinuousParameterSpace(p.lo(), p.hi());
             };
             s.put(p.key(), leaf);
         }
@@ -143,7 +146,8 @@ public final class SearchStrategies {
             Object v = raw.get(p.key());
             out.put(p.key(), switch (p.kind()) {
                 case CHOICE -> parse((String) v);
-                case INTEGER -> v instanceof Double d ? (long) Math.min(Math.floor(d), p.hi()) : ((Number) v).longValue();
+                case INTEGER -> v instanceof Double d ? (long) Math.min(Math.floor(d), p.hi())
+                        : ((Number) v).longValue();
                 case CONTINUOUS -> round4(((Number) v).doubleValue());
             });
         }
@@ -168,7 +172,8 @@ public final class SearchStrategies {
     @SuppressWarnings("unchecked")
     static SearchStrategy.Point candidate(SweepConfig cfg, Candidate<?> c) {
         if (c.getException() != null) {
-            throw new IllegalStateException("Arbiter could not make a candidate: " + c.getException().getMessage(), c.getException());
+            throw new IllegalStateException("Arbiter could not make a candidate: " + c.getException().getMessage(),
+                    c.getException());
         }
         return new SearchStrategy.Point(decode(cfg, (Map<String, Object>) c.getValue()), c.getFlatParameters());
     }
@@ -184,10 +189,11 @@ public final class SearchStrategies {
         Grid(SweepConfig cfg) {
             long size = size(cfg);
             if (size > MAX_POINTS) {
-                throw new org.distill4j.config.ConfigException("strategy.points", "the grid has " + size + " points (more than "
+                throw new ConfigException("strategy.points", "the grid has " + size + " points (more than "
                         + MAX_POINTS + "); use fewer points or choices, or random or genetic search");
             }
-            GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(space(cfg), cfg.strategy().points(), GridSearchCandidateGenerator.Mode.Sequential, null);
+            GridSearchCandidateGenerator g = new GridSearchCandidateGenerator(space(cfg), cfg.strategy().points(),
+                    GridSearchCandidateGenerator.Mode.Sequential, null);
             while (g.hasMoreCandidates()) {
                 all.add(candidate(cfg, g.getCandidate()));
             }
@@ -196,13 +202,16 @@ public final class SearchStrategies {
             }
         }
 
-        /** Arbiter's grid size: every choice, min(range, points) integers, {@code points} values of a continuous range. */
+        /**
+         * Arbiter's grid size: every choice, min(range, points) integers, {@code points} values of a continuous range.
+         */
         static long size(SweepConfig cfg) {
             long n = 1;
             for (SweepConfig.ParamSpec p : cfg.space()) {
                 long k = switch (p.kind()) {
                     case CHOICE -> p.choices().size();
-                    case INTEGER -> p.lo() == p.hi() ? 1 : p.log() ? cfg.strategy().points() : Math.min((long) (p.hi() - p.lo()) + 1, cfg.strategy().points());
+                    case INTEGER -> p.lo() == p.hi() ? 1 : p.log() ? cfg.strategy().points()
+                            : Math.min((long) (p.hi() - p.lo()) + 1, cfg.strategy().points());
                     case CONTINUOUS -> p.lo() == p.hi() ? 1 : cfg.strategy().points();
                 };
                 n = Math.multiplyHigh(n, k) != 0 || n * k < 0 ? Long.MAX_VALUE : n * k;
@@ -292,14 +301,18 @@ public final class SearchStrategies {
             this.population = cfg.strategy().population();
             JDKRandomGenerator rng = new JDKRandomGenerator();
             rng.setSeed(cfg.strategy().seed());
-            // Arbiter keeps populationSize * 2/3 results (the rest is culled) and draws random genes until it has that many.
+            // Arbiter keeps populationSize * 2/3 results (the rest is culled) and draws random
+            // genes until it has that many.
             int size = (int) Math.ceil(population * 1.5);
             g = new GeneticSearchCandidateGenerator.Builder(space(cfg), new Direction())
-                    .populationModel(new PopulationModel.Builder().populationSize(size).cullOperator(new LeastFitCullOperator(1.0 / 3)).build())
+                    .populationModel(new PopulationModel.Builder().populationSize(size)
+                            .cullOperator(new LeastFitCullOperator(1.0 / 3)).build())
                     .selectionOperator(new GeneticSelectionOperator.Builder().randomGenerator(rng)
-                            .crossoverOperator(new CopyingCrossover(new SinglePointCrossover.Builder().crossoverRate(cfg.strategy().crossoverRate())
+                            .crossoverOperator(new CopyingCrossover(new SinglePointCrossover.Builder()
+                                    .crossoverRate(cfg.strategy().crossoverRate())
                                     .randomGenerator(rng).parentSelection(new RandomTwoParentSelection(rng)).build()))
-                            .mutationOperator(new RandomMutationOperator.Builder().mutationRate(cfg.strategy().mutationRate()).randomGenerator(rng).build())
+                            .mutationOperator(new RandomMutationOperator.Builder()
+                                    .mutationRate(cfg.strategy().mutationRate()).randomGenerator(rng).build())
                             .build())
                     .build();
         }
@@ -322,7 +335,8 @@ public final class SearchStrategies {
                 if (s.trial().flat == null) {
                     continue;
                 }
-                Candidate<Map<String, Object>> c = new Candidate<>(new LinkedHashMap<>(s.trial().params), s.trial().index, s.trial().flat);
+                Candidate<Map<String, Object>> c = new Candidate<>(new LinkedHashMap<>(s.trial().params),
+                        s.trial().index, s.trial().flat);
                 g.reportResults(new OptimizationResult(c, s.score(), s.trial().index, null, null, null));
             }
         }
@@ -362,7 +376,9 @@ public final class SearchStrategies {
         static final int MAX_REPEATS = 1000;
         private final Set<String> keys = new HashSet<>();
 
-        /** Up to {@code max} points never drawn before, from {@code source} (which returns null when it has no more). */
+        /**
+         * Up to {@code max} points never drawn before, from {@code source} (which returns null when it has no more).
+         */
         List<SearchStrategy.Point> draw(int max, java.util.function.Supplier<SearchStrategy.Point> source) {
             List<SearchStrategy.Point> out = new ArrayList<>();
             int repeats = 0;
@@ -385,7 +401,10 @@ public final class SearchStrategies {
             drawn.forEach(t -> keys.add(key(t.params)));
         }
 
-        /** Values as JSON text, keys sorted: a point read back from the state file (4 as an int) matches one drawn (4 as a long). */
+        /**
+         * Values as JSON text, keys sorted: a point read back from the state file (4 as an int)
+         * matches one drawn (4 as a long).
+         */
         private static String key(Map<String, Object> params) {
             return Json.line(params);
         }
@@ -419,7 +438,9 @@ public final class SearchStrategies {
         }
     }
 
-    /** Copies the crossover's genes: Arbiter may return a parent's own array, which mutation would then change in place. */
+    /**
+     * Copies the crossover's genes: Arbiter may return a parent's own array, which mutation would then change in place.
+     */
     private static final class CopyingCrossover extends CrossoverOperator {
         private final CrossoverOperator delegate;
 

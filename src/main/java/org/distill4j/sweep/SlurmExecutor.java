@@ -1,5 +1,6 @@
 package org.distill4j.sweep;
 
+import org.distill4j.config.InputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,13 +16,13 @@ import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.distill4j.config.SweepConfig;
-import org.distill4j.data.DataException;
+import org.distill4j.run.ShutdownHook;
 
 /**
  * Runs trials as one Slurm job array: {@code slurm/array-<n>.sh} holds the per-task resources ({@code --cpus-per-task},
- * {@code --mem}, {@code --time}, {@code --partition}, {@code --gres}, extra {@code #SBATCH} lines, {@code %max_concurrent})
- * and starts {@code distill trial trials/<id>}, task {@code i} running the array's {@code i}-th trial (a list in the
- * script, so the task ids stay below Slurm's MaxArraySize). It then polls
+ * {@code --mem}, {@code --time}, {@code --partition}, {@code --gres}, extra {@code #SBATCH} lines,
+ * {@code %max_concurrent}) and starts {@code distill trial trials/<id>}, task {@code i} running the array's
+ * {@code i}-th trial (a list in the script, so the task ids stay below Slurm's MaxArraySize). It then polls
  * {@code squeue} and, for tasks that left the queue, {@code scontrol show job} (no accounting database needed), and
  * judges each trial from its run directory on the shared filesystem. A task that Slurm cancelled, preempted or lost
  * with its node is unfinished ({@code --resume} submits it again and it continues from its last checkpoint); a task
@@ -31,7 +32,8 @@ import org.distill4j.data.DataException;
  */
 public final class SlurmExecutor implements TrialExecutor {
     private static final Logger LOG = LogManager.getLogger(SlurmExecutor.class);
-    private static final Set<String> UNFINISHED = Set.of("CANCELLED", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL", "DEADLINE", "REVOKED");
+    private static final Set<String> UNFINISHED = Set.of("CANCELLED", "PREEMPTED", "NODE_FAIL", "BOOT_FAIL",
+            "DEADLINE", "REVOKED");
 
     private final String name;
     private final SweepConfig.SlurmConfig slurm;
@@ -57,13 +59,15 @@ public final class SlurmExecutor implements TrialExecutor {
                 Process p = new ProcessBuilder(cmd, "--version").redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new DataException("executor slurm: '" + cmd + " --version' failed; is the Slurm client configured (SLURM_CONF)?");
+                    throw new InputException(InputException.Kind.ENVIRONMENT, "executor slurm: '" + cmd
+                            + " --version' failed; is the Slurm client configured (SLURM_CONF)?");
                 }
             } catch (IOException e) {
-                throw new DataException("executor slurm: " + cmd + " not found on PATH; install Slurm's client commands or use --executor local");
+                throw new InputException(InputException.Kind.ENVIRONMENT, "executor slurm: " + cmd
+                        + " not found on PATH; install Slurm's client commands or use --executor local");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new DataException("interrupted while checking for Slurm");
+                throw new InputException(InputException.Kind.ENVIRONMENT, "interrupted while checking for Slurm");
             }
         }
     }
@@ -72,7 +76,8 @@ public final class SlurmExecutor implements TrialExecutor {
     String script(Path sweepDir, List<Trial> trials, Path outDir) {
         StringBuilder sb = new StringBuilder("#!/bin/bash\n");
         sb.append("#SBATCH --job-name=distill-").append(name).append('\n');
-        sb.append("#SBATCH --array=0-").append(trials.size() - 1).append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
+        sb.append("#SBATCH --array=0-").append(trials.size() - 1)
+                .append(slurm.maxConcurrent() == null ? "" : "%" + slurm.maxConcurrent()).append('\n');
         sb.append("#SBATCH --cpus-per-task=").append(slurm.cpusPerTask()).append('\n');
         sb.append("#SBATCH --mem=").append(slurm.mem() != null ? slurm.mem() : memoryMb + "M").append('\n');
         if (slurm.time() != null) {
@@ -97,8 +102,10 @@ public final class SlurmExecutor implements TrialExecutor {
         launcher.environment(env);
         env.forEach((k, v) -> sb.append("export ").append(k).append('=').append(shellQuote(v)).append('\n'));
         sb.append("TRIALS=(").append(String.join(" ", trials.stream().map(t -> t.id).toList())).append(")\n");
-        sb.append("TRIAL_DIR=").append(shellQuote(sweepDir.resolve("trials").toAbsolutePath().toString())).append("/\"${TRIALS[$SLURM_ARRAY_TASK_ID]}\"\n");
-        sb.append("echo \"slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname) at $(date -Is)\" >> \"$TRIAL_DIR/trial.log\"\n");
+        sb.append("TRIAL_DIR=").append(shellQuote(sweepDir.resolve("trials").toAbsolutePath().toString()))
+                .append("/\"${TRIALS[$SLURM_ARRAY_TASK_ID]}\"\n");
+        sb.append("echo \"slurm job ${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID} on $(hostname) at $(date -Is)\" >> "
+                + "\"$TRIAL_DIR/trial.log\"\n");
         List<String> cmd = launcher.command(Path.of("TRIAL_DIR_PLACEHOLDER"));
         cmd.set(cmd.size() - 1, "\"$TRIAL_DIR\"");
         sb.append("exec");
@@ -126,7 +133,8 @@ public final class SlurmExecutor implements TrialExecutor {
                     queued.putAll(squeue(job));
                 }
                 if (queued.containsKey(t.slurmJob)) {
-                    LOG.info("{} is still in the Slurm queue as {} ({}); waiting for it", t.id, t.slurmJob, queued.get(t.slurmJob));
+                    LOG.info("{} is still in the Slurm queue as {} ({}); waiting for it", t.id, t.slurmJob,
+                            queued.get(t.slurmJob));
                     jobOf.put(t, t.slurmJob);
                     continue;
                 }
@@ -147,7 +155,8 @@ public final class SlurmExecutor implements TrialExecutor {
             }
             Cmd r = exec(List.of("sbatch", "--parsable", script.toString()));
             if (r.rc != 0) {
-                throw new DataException("sbatch refused " + script + ": " + r.out.strip().replace('\n', ' '));
+                throw new InputException(InputException.Kind.ENVIRONMENT, "sbatch refused " + script + ": "
+                        + r.out.strip().replace('\n', ' '));
             }
             String job = r.out.strip().split("[;\\s]")[0];
             LOG.info("submitted Slurm job array {} ({} tasks): {}", job, toSubmit.size(), script);
@@ -160,8 +169,9 @@ public final class SlurmExecutor implements TrialExecutor {
         Set<String> arrays = new java.util.TreeSet<>();
         jobOf.values().forEach(v -> arrays.add(arrayOf(v)));
         // stopping the sweep (Ctrl-C, SIGTERM) leaves the array to Slurm; say how to pick it up or stop it
-        org.distill4j.run.ShutdownHook.during("sweep-slurm-shutdown", () -> System.err.println("distill: the sweep stopped watching; Slurm job array "
-                + String.join(", ", arrays) + " keeps running. Continue with: distill sweep --resume " + sweepDir.toAbsolutePath().normalize()
+        ShutdownHook.during("sweep-slurm-shutdown", () -> System.err.println("distill: the sweep stopped watching; "
+                + "Slurm job array " + String.join(", ", arrays) + " keeps running. "
+                + "Continue with: distill sweep --resume " + sweepDir.toAbsolutePath().normalize()
                 + "   (stop the array with: scancel " + String.join(" ", arrays) + ")"), () -> {
                     poll(sweepDir, jobOf, arrays, listener);
                     return null;
@@ -194,7 +204,8 @@ public final class SlurmExecutor implements TrialExecutor {
                 // slurmctld restarts and fail-overs take minutes; give up after 10
                 failingSince = failingSince == 0 ? System.nanoTime() : failingSince;
                 if (System.nanoTime() - failingSince > 600_000_000_000L) {
-                    throw new DataException("squeue has failed for 10 minutes (" + e.getMessage() + "); the array keeps running: "
+                    throw new InputException(InputException.Kind.ENVIRONMENT, "squeue has failed for 10 minutes ("
+                            + e.getMessage() + "); the array keeps running: "
                             + "distill sweep --resume " + sweepDir + " waits for it again");
                 }
                 LOG.warn("squeue failed ({}); retrying", e.getMessage());
@@ -223,12 +234,14 @@ public final class SlurmExecutor implements TrialExecutor {
                     listener.started(t);
                 }
                 String note = "Slurm " + state + ", exit code " + exit + " (" + e.getValue() + ")";
-                TrialDirs.Outcome o = TrialDirs.read(Sweep.trialDir(sweepDir, t), state.equals("COMPLETED") ? null : note);
+                TrialDirs.Outcome o = TrialDirs.read(Sweep.trialDir(sweepDir, t),
+                        state.equals("COMPLETED") ? null : note);
                 for (int i = 0; i < 6 && state.equals("COMPLETED") && o.status() != Trial.Status.COMPLETED; i++) {
                     Thread.sleep(5000); // a shared filesystem may show the finished run's files late
                     o = TrialDirs.read(Sweep.trialDir(sweepDir, t), null);
                 }
-                if (o.status() == Trial.Status.FAILED && !state.equals("COMPLETED") && !state.equals("UNKNOWN") && !o.reason().startsWith("stopped")) {
+                if (o.status() == Trial.Status.FAILED && !state.equals("COMPLETED") && !state.equals("UNKNOWN")
+                        && !o.reason().startsWith("stopped")) {
                     o = new TrialDirs.Outcome(o.status(), note + ": " + o.reason(), o.runDir(), o.metrics());
                 }
                 listener.ended(t, o);

@@ -1,5 +1,8 @@
 package org.distill4j.sweep;
 
+import java.time.Duration;
+import java.util.Locale;
+import org.distill4j.config.InputException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,10 +11,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.distill4j.config.ConfigBinder;
+import org.distill4j.config.Schema;
+import org.distill4j.plugins.Plugins;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.config.ConfigWriter;
@@ -39,8 +43,10 @@ public final class Sweep {
     private final SweepConfig config;
     private final ObjectNode baseTree;
     private final SweepState state;
+    private final Schema schema;
 
-    private Sweep(Path dir, SweepConfig config, ObjectNode baseTree, SweepState state) {
+    private Sweep(Path dir, SweepConfig config, ObjectNode baseTree, SweepState state, Schema schema) {
+        this.schema = schema;
         this.dir = dir;
         this.config = config;
         this.baseTree = baseTree;
@@ -51,17 +57,22 @@ public final class Sweep {
     public record ExecutorChoice(String type, Integer workers) {
     }
 
-    /** Starts a new sweep from {@code file} under its {@code output.dir} or {@code outputDir}; returns its directory. */
-    public static Path start(Path file, ExecutorChoice choice, Path outputDir) throws Exception {
-        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file);
+    /**
+     * Starts a new sweep from {@code file} under its {@code output.dir} or {@code outputDir}; returns its directory.
+     */
+    public static Path start(Path file, Plugins plugins, ExecutorChoice choice, Path outputDir) throws Exception {
+        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file, plugins.schema());
         SweepConfig cfg = l.config();
-        TrialExecutor executor = TrialExecutors.create(cfg, choice, null); // checks it (e.g. that sbatch exists) before anything is written
+        // checks it (e.g. that sbatch exists) before anything is written
+        TrialExecutor executor = TrialExecutors.create(cfg, choice, null);
         SearchStrategy strategy = SearchStrategies.create(cfg);
         int maxTrials = maxTrials(cfg, strategy);
         String text = Files.readString(file);
-        String resolvedBase = ConfigWriter.toYaml(ConfigBinder.bind(l.baseTree().deepCopy(), cfg.name()));
+        String resolvedBase = ConfigWriter.toYaml(
+                ConfigBinder.bind(l.baseTree().deepCopy(), cfg.name(), plugins.schema()));
         // <output>/<name>/<yyyyMMdd-HHmmss>-<hash of the sweep file and the resolved base>, as a run directory is named
-        Path dir = RunDirectory.create(outputDir != null ? outputDir : Path.of(cfg.outputDir()), cfg.name(), text + "\n" + resolvedBase).path();
+        Path dir = RunDirectory.create(outputDir != null ? outputDir : Path.of(cfg.outputDir()), cfg.name(),
+                text + "\n" + resolvedBase).path();
         org.distill4j.run.AtomicFiles.writeString(dir.resolve(SWEEP_FILE), text);
         org.distill4j.run.AtomicFiles.writeString(dir.resolve(BASE_FILE), resolvedBase);
         SweepState state = new SweepState();
@@ -72,7 +83,7 @@ public final class Sweep {
         state.executor = executor.name();
         state.maxTrials = maxTrials;
         state.write(dir);
-        new Sweep(dir, cfg, l.baseTree(), state).run(executor, strategy, false);
+        new Sweep(dir, cfg, l.baseTree(), state, plugins.schema()).run(executor, strategy, false);
         return dir;
     }
 
@@ -83,27 +94,31 @@ public final class Sweep {
     /** Reads a sweep directory; a one-line error when {@code dir} is not one. */
     public static Opened open(Path dir) throws IOException {
         if (!Files.isRegularFile(dir.resolve(SweepState.FILE)) || !Files.isRegularFile(dir.resolve(SWEEP_FILE))) {
-            throw new org.distill4j.data.DataException(dir + " is not a sweep directory (no " + SweepState.FILE + " and " + SWEEP_FILE + ")");
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " is not a sweep directory (no "
+                    + SweepState.FILE + " and " + SWEEP_FILE + ")");
         }
         SweepState state = SweepState.read(dir);
         return new Opened(state, SweepConfigLoader.reload(dir.resolve(SWEEP_FILE), dir.resolve(BASE_FILE), state.name));
     }
 
     /** Continues a sweep: unfinished trials run again (from their last checkpoint), then the search goes on. */
-    public static Path resume(Path dir, ExecutorChoice choice, boolean retryFailed) throws Exception {
+    public static Path resume(Path dir, Plugins plugins, ExecutorChoice choice, boolean retryFailed) throws Exception {
         Opened o = open(dir);
         SweepState state = o.state();
         SweepConfigLoader.Loaded l = o.loaded();
         TrialExecutor executor = TrialExecutors.create(l.config(), choice, state.executor);
         List<String> queued = state.trials.stream().filter(t -> t.slurmJob != null
-                && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING)).map(t -> t.id + " (" + t.slurmJob + ")").toList();
+                && (t.status == Trial.Status.SUBMITTED || t.status == Trial.Status.RUNNING))
+                .map(t -> t.id + " (" + t.slurmJob + ")").toList();
         if (!executor.name().equals("slurm") && !queued.isEmpty()) {
-            throw new org.distill4j.data.DataException("trials " + String.join(", ", queued) + " may still be queued or running in Slurm; "
+            throw new InputException(InputException.Kind.ARGUMENT, "trials " + String.join(", ", queued)
+                    + " may still be queued or running in Slurm; "
                     + "resume with --executor slurm, or cancel them (scancel) first");
         }
         state.executor = executor.name();
         state.status = "running";
-        new Sweep(dir, l.config(), l.baseTree(), state).run(executor, SearchStrategies.create(l.config()), retryFailed);
+        new Sweep(dir, l.config(), l.baseTree(), state, plugins.schema())
+                .run(executor, SearchStrategies.create(l.config()), retryFailed);
         return dir;
     }
 
@@ -123,7 +138,8 @@ public final class Sweep {
 
     private void run(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
         org.distill4j.run.ExclusiveLock.holding(dir.resolve(".lock"),
-                () -> new org.distill4j.data.DataException("sweep " + dir + " is already running in another process"), () -> {
+                () -> new InputException(InputException.Kind.ARGUMENT,
+                        "sweep " + dir + " is already running in another process"), () -> {
                     runLocked(executor, strategy, retryFailed);
                     return null;
                 });
@@ -131,15 +147,18 @@ public final class Sweep {
 
     private void runLocked(TrialExecutor executor, SearchStrategy strategy, boolean retryFailed) throws Exception {
         try (RunLog log = RunLog.attach(dir.resolve("sweep.log"))) {
-            LOG.info("sweep {} ({} search, {} executor, up to {} trials): {}", config.name(), state.strategy, executor.name(), state.maxTrials, dir);
+            LOG.info("sweep {} ({} search, {} executor, up to {} trials): {}", config.name(), state.strategy,
+                    executor.name(), state.maxTrials, dir);
             strategy.replay(state.trials, scored(state.trials));
             boolean cancelled = false;
             try (Progress bar = Progress.steps("sweep " + config.name(), state.maxTrials, "trials")) {
-                bar.step(state.trials.stream().filter(t -> t.status.finished() && !(retryFailed && t.status == Trial.Status.FAILED)).count());
+                bar.step(state.trials.stream()
+                        .filter(t -> t.status.finished() && !(retryFailed && t.status == Trial.Status.FAILED)).count());
                 Listener listener = new Listener(bar);
                 List<Trial> todo = new ArrayList<>();
                 for (Trial t : state.trials) {
-                    boolean retry = retryFailed && t.status == Trial.Status.FAILED && Files.isRegularFile(trialDir(dir, t).resolve(TrialDirs.CONFIG));
+                    boolean retry = retryFailed && t.status == Trial.Status.FAILED
+                            && Files.isRegularFile(trialDir(dir, t).resolve(TrialDirs.CONFIG));
                     if (!t.status.finished() && !endedMeanwhile(t, listener) || retry) {
                         todo.add(t);
                     }
@@ -161,7 +180,8 @@ public final class Sweep {
                     List<SearchStrategy.Point> next = strategy.next(strategy.batchSize(remaining));
                     if (next.isEmpty()) {
                         state.exhausted = true;
-                        LOG.info("the {} search has no untried points left after {} of {} trials", state.strategy, state.trials.size(), state.maxTrials);
+                        LOG.info("the {} search has no untried points left after {} of {} trials", state.strategy,
+                                state.trials.size(), state.maxTrials);
                         break;
                     }
                     int generation = state.trials.stream().mapToInt(t -> t.generation + 1).max().orElse(0);
@@ -179,10 +199,12 @@ public final class Sweep {
                 }
             }
             boolean allFinished = state.trials.stream().allMatch(t -> t.status.finished());
-            state.status = !cancelled && allFinished && (state.exhausted || state.trials.size() >= state.maxTrials) ? "completed" : "incomplete";
+            state.status = !cancelled && allFinished && (state.exhausted || state.trials.size() >= state.maxTrials)
+                    ? "completed" : "incomplete";
             state.write(dir);
-            LOG.info("sweep {}: {} completed, {} failed, {} unfinished; report {}", state.status, state.count(Trial.Status.COMPLETED),
-                    state.count(Trial.Status.FAILED), state.trials.size() - state.count(Trial.Status.COMPLETED) - state.count(Trial.Status.FAILED),
+            LOG.info("sweep {}: {} completed, {} failed, {} unfinished; report {}", state.status,
+                    state.count(Trial.Status.COMPLETED), state.count(Trial.Status.FAILED),
+                    state.trials.size() - state.count(Trial.Status.COMPLETED) - state.count(Trial.Status.FAILED),
                     dir.resolve("report.html"));
             if (state.status.equals("incomplete")) {
                 LOG.info("continue it with: distill sweep --resume {}", dir);
@@ -199,7 +221,7 @@ public final class Sweep {
         if (o == null) {
             return false;
         }
-        LOG.info("{} ended while the sweep was stopped: {}", t.id, o.status().name().toLowerCase(java.util.Locale.ROOT));
+        LOG.info("{} ended while the sweep was stopped: {}", t.id, o.status().name().toLowerCase(Locale.ROOT));
         listener.ended(t, o);
         return true;
     }
@@ -220,7 +242,7 @@ public final class Sweep {
             }
             ConfigLoader.applyOverride(tree, "name=" + config.name() + "-" + t.id);
             ConfigLoader.applyOverride(tree, "output.dir=" + Json.line(td.toString()));
-            RunConfig rc = ConfigBinder.bind(tree, config.name() + "-" + t.id);
+            RunConfig rc = ConfigBinder.bind(tree, config.name() + "-" + t.id, schema);
             org.distill4j.run.AtomicFiles.writeString(td.resolve(TrialDirs.CONFIG), ConfigWriter.toYaml(rc));
             return true;
         } catch (ConfigException e) {
@@ -277,7 +299,8 @@ public final class Sweep {
         public void ended(Trial t, TrialDirs.Outcome o) {
             synchronized (state) {
                 t.ended = Instant.now().toString();
-                t.runDir = o.runDir() == null ? null : dir.toAbsolutePath().normalize().relativize(o.runDir().toAbsolutePath().normalize()).toString();
+                t.runDir = o.runDir() == null ? null : dir.toAbsolutePath().normalize()
+                        .relativize(o.runDir().toAbsolutePath().normalize()).toString();
                 t.status = o.status();
                 t.reason = o.reason();
                 t.metrics = o.metrics();
@@ -285,14 +308,15 @@ public final class Sweep {
                     judge(t);
                 }
                 if (t.started != null) {
-                    t.wallS = java.time.Duration.between(Instant.parse(t.started), Instant.parse(t.ended)).toMillis() / 1000.0;
+                    t.wallS = Duration.between(Instant.parse(t.started), Instant.parse(t.ended)).toMillis() / 1000.0;
                 }
                 save();
                 bar.step();
                 bar.message(t.id + " " + t.status.name().toLowerCase(java.util.Locale.ROOT));
             }
             if (t.status == Trial.Status.COMPLETED) {
-                LOG.info("{} completed: {} = {}{}", t.id, config.objective().metric(), t.objective, Boolean.FALSE.equals(t.feasible) ? " (" + t.reason + ")" : "");
+                LOG.info("{} completed: {} = {}{}", t.id, config.objective().metric(), t.objective,
+                        Boolean.FALSE.equals(t.feasible) ? " (" + t.reason + ")" : "");
             } else {
                 LOG.warn("{} failed: {}", t.id, t.reason);
             }
@@ -323,7 +347,8 @@ public final class Sweep {
         Double obj = t.metrics.get(config.objective().metric());
         if (obj == null) {
             t.status = Trial.Status.FAILED;
-            t.reason = "objective metric '" + config.objective().metric() + "' is not in summary.json; it has: " + String.join(", ", t.metrics.keySet());
+            t.reason = "objective metric '" + config.objective().metric() + "' is not in summary.json; it has: "
+                    + String.join(", ", t.metrics.keySet());
             return;
         }
         t.objective = obj;

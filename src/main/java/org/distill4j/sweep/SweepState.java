@@ -1,6 +1,8 @@
 package org.distill4j.sweep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +11,7 @@ import org.distill4j.run.Json;
 
 /** {@code state.json}: the sweep's trials and where it stands. Written whole and atomically after every change. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public final class SweepState {
     public static final String FILE = "state.json";
 

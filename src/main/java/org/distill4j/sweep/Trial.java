@@ -1,6 +1,8 @@
 package org.distill4j.sweep;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +11,7 @@ import java.util.Map;
  * read from its run directory. Mutable: only the sweep's coordinator changes it, under the state's lock.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@com.fasterxml.jackson.databind.annotation.JsonNaming(com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public final class Trial {
     /** Unfinished trials are run again by {@code --resume}; failed and completed ones are kept. */
     public enum Status {

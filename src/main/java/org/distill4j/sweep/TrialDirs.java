@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.distill4j.run.Json;
+import org.distill4j.run.RunProvenance;
+import org.distill4j.run.RunSummary;
 
 /**
  * A trial's directory, {@code trials/<id>/}: its {@code config.yaml}, its {@code trial.log} (the trial JVM's output),
@@ -46,23 +48,27 @@ public final class TrialDirs {
      */
     public static Outcome read(Path trialDir, String exitNote) throws IOException {
         Path run = latestRun(trialDir);
-        return read(trialDir, run, run == null ? null : provenance(run), exitNote);
+        return read(trialDir, run, run == null ? null : RunProvenance.read(run), exitNote);
     }
 
     /** {@link #read} of a trial whose newest run (null: none) and that run's provenance are known. */
-    private static Outcome read(Path trialDir, Path run, JsonNode prov, String exitNote) throws IOException {
+    private static Outcome read(Path trialDir, Path run, RunProvenance prov, String exitNote) throws IOException {
         if (run != null) {
-            String status = prov.path("status").asText();
-            if (status.equals("completed") && Files.isRegularFile(run.resolve("summary.json"))) {
-                return new Outcome(Trial.Status.COMPLETED, null, run, flatten(Json.MAPPER.readTree(run.resolve("summary.json").toFile())));
+            if (prov.status() == RunProvenance.Status.COMPLETED && Files.isRegularFile(run.resolve(RunSummary.FILE))) {
+                return new Outcome(Trial.Status.COMPLETED, null, run,
+                        flatten(Json.MAPPER.readTree(run.resolve(RunSummary.FILE).toFile())));
             }
-            if (status.equals("failed")) {
-                return new Outcome(Trial.Status.FAILED, prov.path("error").asText("failed"), run, null);
+            if (prov.status() == RunProvenance.Status.FAILED) {
+                return new Outcome(Trial.Status.FAILED, prov.error() == null ? "failed" : prov.error(), run, null);
             }
-            return new Outcome(Trial.Status.FAILED, "stopped while running" + (exitNote == null ? "" : " (" + exitNote + ")") + "; last log line: " + lastLine(trialDir.resolve(LOG)), run, null);
+            return new Outcome(Trial.Status.FAILED, "stopped while running"
+                    + (exitNote == null ? "" : " (" + exitNote + ")") + "; last log line: "
+                    + lastLine(trialDir.resolve(LOG)), run, null);
         }
-        String err = errorLine(trialDir.resolve(LOG));
-        return new Outcome(Trial.Status.FAILED, err != null ? err : (exitNote == null ? "no run directory" : exitNote) + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
+        TrialError err = TrialError.read(trialDir);
+        return new Outcome(Trial.Status.FAILED,
+                err != null ? err.error() : (exitNote == null ? "no run directory" : exitNote)
+                + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
     }
 
     /**
@@ -74,14 +80,8 @@ public final class TrialDirs {
         if (run == null) {
             return null;
         }
-        JsonNode prov = provenance(run);
-        String status = prov.path("status").asText();
-        return status.equals("completed") || status.equals("failed") ? read(trialDir, run, prov, null) : null;
-    }
-
-    /** A run's {@code provenance.json} (status: running, completed or failed). */
-    static JsonNode provenance(Path run) throws IOException {
-        return Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
+        RunProvenance prov = RunProvenance.read(run);
+        return prov.status() != RunProvenance.Status.RUNNING ? read(trialDir, run, prov, null) : null;
     }
 
     /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */
@@ -102,20 +102,6 @@ public final class TrialDirs {
         } else if (n.isBoolean()) {
             out.put(prefix, n.booleanValue() ? 1.0 : 0.0);
         }
-    }
-
-    /** The trial JVM's one-line error ({@code error: ...}), if it printed one. */
-    static String errorLine(Path log) throws IOException {
-        if (!Files.isRegularFile(log)) {
-            return null;
-        }
-        String found = null;
-        for (String l : Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-            if (l.startsWith("error: ")) {
-                found = l.substring("error: ".length());
-            }
-        }
-        return found;
     }
 
     static String lastLine(Path log) throws IOException {

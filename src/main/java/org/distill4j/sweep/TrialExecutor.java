@@ -19,6 +19,9 @@ public interface TrialExecutor {
 
     String name();
 
-    /** Runs {@code trials} of the sweep in {@code sweepDir} and returns when every one has ended, failed or been cancelled. */
+    /**
+     * Runs {@code trials} of the sweep in {@code sweepDir} and returns when every one has ended,
+     * failed or been cancelled.
+     */
     void run(java.nio.file.Path sweepDir, List<Trial> trials, Listener listener) throws Exception;
 }

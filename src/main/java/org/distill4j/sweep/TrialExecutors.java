@@ -25,7 +25,8 @@ public final class TrialExecutors {
      * sweep file's {@code executor.type}.
      */
     static TrialExecutor create(SweepConfig cfg, Sweep.ExecutorChoice choice, String previous) {
-        String type = choice != null && choice.type() != null ? choice.type() : previous != null ? previous : cfg.executor().type();
+        String type = choice != null && choice.type() != null ? choice.type()
+                : previous != null ? previous : cfg.executor().type();
         String where = choice != null && choice.type() != null ? "--executor" : "executor.type";
         return REGISTRY.get(type, where).create(cfg, choice);
     }
@@ -37,7 +38,8 @@ public final class TrialExecutors {
         int threads = e.threads() != null ? e.threads() : workers != null ? Math.max(1, cores / workers) : 1;
         if (workers == null) {
             Long mem = Machine.kiloBytesField(Path.of("/proc/meminfo"), "MemTotal:");
-            workers = LocalExecutor.defaultWorkers(cores, mem == null ? 4096 : mem / (1024 * 1024), threads, e.memoryMb());
+            workers = LocalExecutor.defaultWorkers(cores, mem == null ? 4096 : mem / (1024 * 1024), threads,
+                    e.memoryMb());
         }
         return new LocalExecutor(workers, new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
     }
@@ -49,6 +51,7 @@ public final class TrialExecutors {
         SlurmExecutor.checkInstalled();
         SweepConfig.ExecutorConfig e = cfg.executor();
         int threads = e.threads() != null ? e.threads() : cfg.slurm().cpusPerTask();
-        return new SlurmExecutor(cfg.name(), cfg.slurm(), e.memoryMb(), new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
+        return new SlurmExecutor(cfg.name(), cfg.slurm(), e.memoryMb(),
+                new TrialLauncher(e.javaOpts(), e.memoryMb(), threads));
     }
 }

@@ -19,7 +19,8 @@ public final class TrialLauncher {
 
     /** @param javaOpts the trial JVM's options (null: a 1 GiB heap and a native limit of {@code memoryMb}) */
     public TrialLauncher(String javaOpts, int memoryMb, int threads) {
-        this.javaOpts = javaOpts != null ? javaOpts : "-Xmx1g -Dorg.bytedeco.javacpp.maxphysicalbytes=" + memoryMb + "m";
+        this.javaOpts = javaOpts != null ? javaOpts
+                : "-Xmx1g -Dorg.bytedeco.javacpp.maxphysicalbytes=" + memoryMb + "m";
         this.threads = threads;
     }
 

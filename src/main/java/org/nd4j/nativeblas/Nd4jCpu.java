@@ -3,12 +3,9 @@ package org.nd4j.nativeblas;
 import java.lang.reflect.Method;
 
 /**
- * Compatibility shim, not part of distill4j's API. DL4J 1.0.0-M2.1's {@code BaseMKLDNNHelper.mklDnnEnabled()}
- * looks for {@code org.nd4j.nativeblas.Nd4jCpu$Environment.getInstance().isUseMKLDNN()}, but nd4j-native
- * M2.1 ships that class as {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment} with
- * {@code isUseONEDNN()}. The failed lookup silently disables oneDNN for conv, pooling and BatchNorm layers.
- * This class answers the old lookup by delegating to the real binding (found reflectively, so the CUDA
- * build, which lacks it, still compiles and simply reports false).
+ * Answers DL4J's lookup of {@code Nd4jCpu$Environment.getInstance().isUseMKLDNN()} with nd4j-native's
+ * {@code isUseONEDNN()}; why, and when it can go: {@linkplain org.nd4j.nativeblas the package}. The real binding is
+ * found reflectively, so the CUDA build, which lacks it, still compiles and simply reports false.
  */
 public final class Nd4jCpu {
     private Nd4jCpu() {

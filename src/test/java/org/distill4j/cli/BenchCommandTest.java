@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.distill4j.data.DataException;
-import org.distill4j.eval.ThroughputBench;
+import org.distill4j.config.InputException;
+import org.distill4j.bench.ThroughputBench;
 import org.distill4j.model.Backend;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.Test;
@@ -27,10 +27,12 @@ class BenchCommandTest {
     void smallRunWritesRowsAndComparesWithTheReference() throws IOException {
         Path peer = dir.resolve("peer.jsonl");
         Files.writeString(peer, "{\"kind\": \"train\", \"rows\": []}\n"
-                + "{\"kind\": \"bench\", \"rows\": [{\"row\": \"train:mlp_student\", \"samples_per_s\": 1000000.0}]}\n");
+                + "{\"kind\": \"bench\", \"rows\": [{\"row\": \"train:mlp_student\", \"samples_per_s\": "
+                + "1000000.0}]}\n");
         Path json = dir.resolve("b.json");
-        CliTest.Result r = CliTest.run("bench", "--dataset", "fashion-mnist-sample", "--rows", "train:mlp_student,distill-cached:mlp_teacher->mlp_student",
-                "--warmup", "1", "--iters", "2", "--repeats", "3", "--peer", peer.toString(), "--json", json.toString());
+        CliTest.Result r = CliTest.run("bench", "--dataset", "fashion-mnist-sample", "--rows",
+                "train:mlp_student,distill-cached:mlp_teacher->mlp_student", "--warmup", "1", "--iters", "2",
+                "--repeats", "3", "--peer", peer.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("train:mlp_student"), r.out());
         JsonNode doc = Json.MAPPER.readTree(json.toFile());
@@ -45,7 +47,8 @@ class BenchCommandTest {
         assertEquals(128 * 1000 / sps, ms, 1e-9 * ms, "ms per step and samples/s describe the same median block");
         assertTrue(doc.path("peak_rss_bytes").asLong() > 0);
         assertTrue(doc.path("backend").path("build_flags").toString().contains("HAVE_ONEDNN"));
-        assertEquals(1, doc.path("distill_overheads").size(), "the cached distill row is compared with train:mlp_student");
+        assertEquals(1, doc.path("distill_overheads").size(),
+                "the cached distill row is compared with train:mlp_student");
     }
 
     @Test
@@ -58,14 +61,14 @@ class BenchCommandTest {
     @Test
     void peerFileErrorsAreBadInput() throws IOException {
         Path missing = dir.resolve("nope.jsonl");
-        assertThrows(DataException.class, () -> BenchCommand.readPeer(missing));
+        assertThrows(InputException.class, () -> BenchCommand.readPeer(missing));
         Path noBench = dir.resolve("train-only.jsonl");
         Files.writeString(noBench, "{\"kind\": \"train\"}\n");
-        DataException e = assertThrows(DataException.class, () -> BenchCommand.readPeer(noBench));
+        InputException e = assertThrows(InputException.class, () -> BenchCommand.readPeer(noBench));
         assertTrue(e.getMessage().contains("no bench record"), e.getMessage());
         Path garbage = dir.resolve("garbage.jsonl");
         Files.writeString(garbage, "not json\n");
-        assertThrows(DataException.class, () -> BenchCommand.readPeer(garbage));
+        assertThrows(InputException.class, () -> BenchCommand.readPeer(garbage));
         CliTest.Result r = CliTest.run("bench", "--peer", missing.toString());
         assertEquals(2, r.code());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -89,7 +92,8 @@ class BenchCommandTest {
 
     @Test
     void defaultNativeBuildHasOneDnn() {
-        assertTrue(Backend.nativeOneDnn(), "the default nd4j-native build should link oneDNN; flags: " + Backend.buildFlags());
+        assertTrue(Backend.nativeOneDnn(), "the default nd4j-native build should link oneDNN; flags: "
+                + Backend.buildFlags());
     }
 
     private static ThroughputBench.Result result(String name, String kind, double ms) {

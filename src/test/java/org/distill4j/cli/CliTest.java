@@ -11,7 +11,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,8 +49,9 @@ class CliTest {
     @Test
     void quickConfigRunsEndToEnd() throws IOException {
         assertEquals(0, quick.code(), quick.err());
-        for (String f : List.of("config.resolved.yaml", "overrides.txt", "provenance.json", "metrics.jsonl", "summary.json", "train.log",
-                "train-teacher.zip", "train-baseline.zip", "distill.zip", "eval-teacher.json", "eval-baseline.json", "eval-student.json")) {
+        for (String f : List.of("config.resolved.yaml", "overrides.txt", "provenance.json", "metrics.jsonl",
+                "summary.json", "train.log", "train-teacher.zip", "train-baseline.zip", "distill.zip",
+                "eval-teacher.json", "eval-baseline.json", "eval-student.json")) {
             assertTrue(Files.isRegularFile(runDir.resolve(f)), "missing " + f);
         }
         assertEquals(out.resolve("distill-mlp"), runDir.getParent());
@@ -60,7 +63,8 @@ class CliTest {
             assertTrue(acc > 0.6, m + " accuracy " + acc + " (chance is 0.1)");
         }
         assertEquals(summary.path("models").path("student").path("test_accuracy").asDouble()
-                - summary.path("models").path("baseline").path("test_accuracy").asDouble(), summary.path("distillation_gain").asDouble(), 1e-12);
+                - summary.path("models").path("baseline").path("test_accuracy").asDouble(),
+                summary.path("distillation_gain").asDouble(), 1e-12);
         assertTrue(summary.path("stages").path("distill").path("teacher_logits_cached").asBoolean());
 
         JsonNode prov = Json.MAPPER.readTree(runDir.resolve("provenance.json").toFile());
@@ -76,7 +80,8 @@ class CliTest {
         List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
         assertEquals(30, lines.size(), "10 epochs x 3 training stages");
         JsonNode first = Json.MAPPER.readTree(lines.get(0));
-        for (String k : List.of("stage", "epoch", "loss", "train_acc", "val_acc", "test_acc", "samples_per_s", "wall_s")) {
+        for (String k : List.of("stage", "epoch", "loss", "train_acc", "val_acc", "test_acc",
+                "samples_per_s", "wall_s")) {
             assertTrue(first.has(k), "metrics line lacks " + k + ": " + lines.get(0));
         }
         String log = Files.readString(runDir.resolve("train.log"));
@@ -88,10 +93,12 @@ class CliTest {
     void evalOfTheSavedStudentReproducesItsAccuracy() throws IOException {
         assertEquals(0, quick.code(), quick.err());
         Path json = out.resolve("eval.json");
-        Result r = run("eval", "--model", runDir.resolve("distill.zip").toString(), "--dataset", "fashion-mnist-sample", "--json", json.toString());
+        Result r = run("eval", "--model", runDir.resolve("distill.zip").toString(), "--dataset", "fashion-mnist-sample",
+                "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("confusion matrix"), r.out());
-        double fromRun = Json.MAPPER.readTree(runDir.resolve("summary.json").toFile()).path("models").path("student").path("test_accuracy").asDouble();
+        double fromRun = Json.MAPPER.readTree(runDir.resolve("summary.json").toFile()).path("models").path("student")
+                .path("test_accuracy").asDouble();
         assertEquals(fromRun, Json.MAPPER.readTree(json.toFile()).path("accuracy").asDouble(), 0.0);
     }
 
@@ -115,9 +122,10 @@ class CliTest {
         JsonNode first = Json.MAPPER.readTree(runDir.resolve("summary.json").toFile());
         JsonNode second = Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
         assertEquals(first.path("models").path("teacher").path("test_accuracy").asDouble(),
-                second.path("models").path("teacher").path("test_accuracy").asDouble(), 0.0, "the same weights give the same accuracy");
+                second.path("models").path("teacher").path("test_accuracy").asDouble(), 0.0,
+                "the same weights give the same accuracy");
         assertTrue(second.path("models").path("student").path("test_accuracy").asDouble() > 0.5);
-        assertEquals(java.util.Set.of("teacher", "student"), new java.util.HashSet<>(iterableToList(second.path("models").fieldNames())));
+        assertEquals(Set.of("teacher", "student"), new HashSet<>(iterableToList(second.path("models").fieldNames())));
     }
 
     static List<String> iterableToList(java.util.Iterator<String> it) {
@@ -138,7 +146,8 @@ class CliTest {
 
     @Test
     void badConfigValueIsOneLineExitTwoAndLeavesNoRunDirectory(@TempDir Path tmp) throws IOException {
-        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "stages.distill.temperature=-2", "--set", "output.dir=" + tmp);
+        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "stages.distill.temperature=-2",
+                "--set", "output.dir=" + tmp);
         assertEquals(2, r.code());
         assertEquals("error: stages[2].temperature: must be > 0, got -2\n", r.err());
         assertEquals(List.of(), runDirs(tmp));
@@ -146,7 +155,8 @@ class CliTest {
 
     @Test
     void missingDataIsExitTwoAndLeavesNoRunDirectory(@TempDir Path tmp) throws IOException {
-        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "dataset.path=" + tmp.resolve("nowhere"), "--set", "output.dir=" + tmp);
+        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set",
+                "dataset.path=" + tmp.resolve("nowhere"), "--set", "output.dir=" + tmp);
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: bundled sample not found at "), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -156,9 +166,11 @@ class CliTest {
     @Test
     void unbuildableNetworkAndUnreadableTeacherAreExitTwoWithNoRunDirectory(@TempDir Path tmp) throws IOException {
         Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
-                "--set", "student={arch: layers, layers: [{type: conv, filters: 4, kernel: 15, padding: valid}, {type: conv, filters: 4, kernel: 15, padding: valid}]}");
+                "--set", "student={arch: layers, layers: [{type: conv, filters: 4, kernel: 15, padding: valid}, "
+                        + "{type: conv, filters: 4, kernel: 15, padding: valid}]}");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().startsWith("error: student.arch: this network cannot be built for 1x28x28 inputs: "), r.err());
+        assertTrue(r.err().startsWith("error: student.arch: this network cannot be built for 1x28x28 inputs: "),
+                r.err());
         Path notAZip = Files.writeString(tmp.resolve("teacher.zip"), "not a zip");
         Result r2 = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
                 "--set", "teacher={load: '" + notAZip + "'}", "--set", "stages=[{type: distill}]");
@@ -174,7 +186,8 @@ class CliTest {
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: give either --config FILE or --resume RUN_DIR\n"), r.err());
         assertEquals(2, run("train", "--config", "configs/nope.yaml").code());
-        assertEquals("error: config file not found: configs/nope.yaml\n", run("train", "--config", "configs/nope.yaml").err());
+        assertEquals("error: config file not found: configs/nope.yaml\n",
+                run("train", "--config", "configs/nope.yaml").err());
         assertEquals(2, run("frobnicate").code());
         assertEquals(2, run("eval", "--model", "nope.zip", "--dataset", "fashion-mnist-sample").code());
         assertEquals(2, run("eval", "--model", "x.zip", "--split", "validation").code());

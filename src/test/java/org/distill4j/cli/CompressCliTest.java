@@ -68,7 +68,8 @@ class CompressCliTest {
                     distinct.add(rows[i]);
                     zeros += rows[i] == 0f ? 1 : 0;
                 }
-                assertTrue(distinct.size() <= 63, l.layer() + " channel " + c + " has " + distinct.size() + " values; 6 bits allow 63");
+                assertTrue(distinct.size() <= 63, l.layer() + " channel " + c + " has " + distinct.size()
+                        + " values; 6 bits allow 63");
             }
             double target = l.kind() == WeightLayers.Kind.OUTPUT ? 0.7 : 0.9;
             assertTrue(zeros >= Math.floor(target * rows.length), l.layer() + ": pruned weights came back");
@@ -77,10 +78,12 @@ class CompressCliTest {
         double inRun = summary.path("models").path("student").path("test_accuracy").asDouble();
         assertEquals(inRun, summary.path("stages").path("export").path("test_accuracy").asDouble(), 0.0);
         assertEquals(Files.size(file), summary.path("stages").path("export").path("file_bytes").asLong());
-        assertTrue(summary.path("stages").path("export").path("ratio_file").asDouble() > 15, "a 90%-sparse 6-bit model is far smaller than fp32");
+        assertTrue(summary.path("stages").path("export").path("ratio_file").asDouble() > 15,
+                "a 90%-sparse 6-bit model is far smaller than fp32");
 
         Path json = out.resolve("eval.json");
-        CliTest.Result r = CliTest.run("eval", "--model", file.toString(), "--dataset", "fashion-mnist-sample", "--json", json.toString());
+        CliTest.Result r = CliTest.run("eval", "--model", file.toString(), "--dataset", "fashion-mnist-sample",
+                "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(inRun, Json.MAPPER.readTree(json.toFile()).path("accuracy").asDouble(), 0.0);
 
@@ -96,17 +99,17 @@ class CompressCliTest {
 
     @Test
     void unknownSkipEntryIsOneLineExitTwo(@TempDir Path tmp) throws IOException {
-        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set", "output.dir=" + tmp,
-                "--set", "stages.prune.skip=[dense7]");
+        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set",
+                "output.dir=" + tmp, "--set", "stages.prune.skip=[dense7]");
         assertEquals(2, r.code());
-        assertEquals("error: stages[2].skip[0]: no layer or layer kind 'dense7'; layers: dense1, dense2, output; kinds: conv, dense, output, first-conv\n",
-                r.err());
+        assertEquals("error: stages[2].skip[0]: no layer or layer kind 'dense7'; layers: dense1, dense2, output; "
+                + "kinds: conv, dense, output, first-conv\n", r.err());
         assertEquals(List.of(), CliTest.runDirs(tmp));
-        CliTest.Result b = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set", "output.dir=" + tmp,
-                "--set", "stages.quantize.bits=16");
+        CliTest.Result b = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set",
+                "output.dir=" + tmp, "--set", "stages.quantize.bits=16");
         assertEquals("error: stages[3].bits: must be 2..8, got 16\n", b.err());
-        CliTest.Result rank = CliTest.run("train", "--config", "configs/quick/lowrank-mlp.yaml", "--set", "output.dir=" + tmp,
-                "--set", "stages.lowrank.rank=500", "--set", "stages.lowrank.energy=null");
+        CliTest.Result rank = CliTest.run("train", "--config", "configs/quick/lowrank-mlp.yaml", "--set",
+                "output.dir=" + tmp, "--set", "stages.lowrank.rank=500", "--set", "stages.lowrank.energy=null");
         assertEquals(2, rank.code());
         assertEquals("error: stages[2].rank: must be at most 300 for layer dense1 (784 x 300), got 500\n", rank.err());
         assertEquals(List.of(), CliTest.runDirs(tmp));

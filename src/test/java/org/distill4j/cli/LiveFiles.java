@@ -16,7 +16,10 @@ final class LiveFiles {
     private LiveFiles() {
     }
 
-    /** The first path below {@code root} (to {@code depth}) matching {@code match}, or null; retries a walk that raced a rename. */
+    /**
+     * The first path below {@code root} (to {@code depth}) matching {@code match}, or null; retries
+     * a walk that raced a rename.
+     */
     static Path find(Path root, int depth, Predicate<Path> match) throws IOException {
         for (int attempt = 0; ; attempt++) {
             if (!Files.isDirectory(root)) {

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReproduceCliTest {
     @Test
     void aQuickRunReproducesExactly(@TempDir Path tmp) throws Exception {
-        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set", "output.dir=" + tmp.resolve("runs"),
-                "--set", "stages.train-teacher.epochs=1", "--set", "stages.distill.epochs=1", "--set", "stages.prune.epochs=2",
-                "--set", "stages.quantize.epochs=1");
+        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set",
+                "output.dir=" + tmp.resolve("runs"), "--set", "stages.train-teacher.epochs=1", "--set",
+                "stages.distill.epochs=1", "--set", "stages.prune.epochs=2", "--set", "stages.quantize.epochs=1");
         assertEquals(0, r.code(), r.err());
         Path run = Path.of(r.out().trim());
 
@@ -33,7 +33,8 @@ class ReproduceCliTest {
         assertTrue(!rep.out().contains("warning:"), "same machine, same commit, same data: " + rep.out());
         Path again;
         try (Stream<Path> s = Files.walk(tmp.resolve("again"), 2)) {
-            again = s.filter(p -> p.getNameCount() - tmp.resolve("again").getNameCount() == 2).findFirst().orElseThrow();
+            again = s.filter(p -> p.getNameCount() - tmp.resolve("again").getNameCount() == 2).findFirst()
+                    .orElseThrow();
         }
 
         // a changed accuracy and a changed commit are reported
@@ -45,7 +46,8 @@ class ReproduceCliTest {
         Json.write(again.resolve("provenance.json"), prov);
         Reproduction.Report report = Reproduction.compare(run, again);
         assertEquals(1, report.differing());
-        assertEquals(List.of("models.student.test_accuracy"), report.rows().stream().filter(x -> !x.same()).map(Reproduction.Row::metric).toList());
+        assertEquals(List.of("models.student.test_accuracy"), report.rows().stream().filter(x -> !x.same())
+                .map(Reproduction.Row::metric).toList());
         assertEquals(1, report.warnings().size());
         assertTrue(report.warnings().get(0).startsWith("code.git_commit differs: "), report.warnings().get(0));
     }
@@ -54,6 +56,7 @@ class ReproduceCliTest {
     void notARunDirectoryIsExitTwo(@TempDir Path tmp) {
         CliTest.Result r = CliTest.run("reproduce", tmp.toString());
         assertEquals(2, r.code());
-        assertEquals("error: " + tmp + " is not a completed run directory (needs config.resolved.yaml, provenance.json, summary.json)\n", r.err());
+        assertEquals("error: " + tmp + " is not a completed run directory (needs config.resolved.yaml, "
+                + "provenance.json, summary.json)\n", r.err());
     }
 }

@@ -43,14 +43,18 @@ class ResumeCliTest {
         reference = Path.of(r.out().trim());
     }
 
-    /** Starts {@code distill train} in its own JVM and kills it (SIGKILL) once {@code checkpoint} exists in its run directory. */
+    /**
+     * Starts {@code distill train} in its own JVM and kills it (SIGKILL) once {@code checkpoint}
+     * exists in its run directory.
+     */
     static Path killAt(Path root, String checkpoint) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 "org.distill4j.cli.DistillCli", "train"));
         cmd.addAll(List.of(CONFIG));
         cmd.addAll(List.of("--set", "output.dir=" + root));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
         Files.createDirectories(root);
         long deadline = System.nanoTime() + 300_000_000_000L;
         Path target = Path.of("checkpoints").resolve(checkpoint).resolve("state.json");
@@ -64,7 +68,8 @@ class ResumeCliTest {
             p.destroyForcibly();
             p.waitFor();
         }
-        assertNotNull(found, "the run ended or timed out before writing " + checkpoint + "; see target/" + root.getFileName() + ".log");
+        assertNotNull(found, "the run ended or timed out before writing " + checkpoint + "; see target/"
+                + root.getFileName() + ".log");
         return found.getParent().getParent().getParent().getParent();
     }
 
@@ -78,15 +83,19 @@ class ResumeCliTest {
         assertEquals(killed.toString(), r.out().trim());
         String log = Files.readString(killed.resolve("train.log"));
         assertTrue(log.contains(stage + ": resuming after epoch 1/"), "the stage continued from its checkpoint");
-        assertTrue(log.contains("distill (distill) completed before the interruption"), "completed stages are not run again");
+        assertTrue(log.contains("distill (distill) completed before the interruption"),
+                "completed stages are not run again");
 
         JsonNode a = Json.MAPPER.readTree(reference.resolve("summary.json").toFile());
         JsonNode b = Json.MAPPER.readTree(killed.resolve("summary.json").toFile());
         for (String s : List.of("distill", "prune", "quantize")) {
-            assertEquals(a.path("stages").path(s).path("final_loss").asDouble(), b.path("stages").path(s).path("final_loss").asDouble(), 0.0, s);
+            assertEquals(a.path("stages").path(s).path("final_loss").asDouble(),
+                    b.path("stages").path(s).path("final_loss").asDouble(), 0.0, s);
         }
-        assertEquals(a.path("models").path("student").path("test_accuracy").asDouble(), b.path("models").path("student").path("test_accuracy").asDouble(), 0.0);
-        assertEquals(-1L, Files.mismatch(reference.resolve("export.d4jc"), killed.resolve("export.d4jc")), "exported models differ");
+        assertEquals(a.path("models").path("student").path("test_accuracy").asDouble(),
+                b.path("models").path("student").path("test_accuracy").asDouble(), 0.0);
+        assertEquals(-1L, Files.mismatch(reference.resolve("export.d4jc"), killed.resolve("export.d4jc")),
+                "exported models differ");
         assertEquals(stripTimes(reference), stripTimes(killed), "metrics lines (times aside)");
         JsonNode after = Json.MAPPER.readTree(killed.resolve("provenance.json").toFile());
         assertEquals("completed", after.path("status").asText());
@@ -125,7 +134,8 @@ class ResumeCliTest {
         CliTest.Result none = CliTest.run("train", "--resume", tmp.toString());
         assertEquals(2, none.code());
         assertTrue(none.err().startsWith("error: " + tmp + " is not a run directory"), none.err());
-        CliTest.Result both = CliTest.run("train", "--resume", tmp.toString(), "--config", "configs/quick/compress-mlp.yaml");
+        CliTest.Result both = CliTest.run("train", "--resume", tmp.toString(), "--config",
+                "configs/quick/compress-mlp.yaml");
         assertEquals(2, both.code());
     }
 }

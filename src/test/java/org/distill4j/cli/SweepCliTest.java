@@ -1,7 +1,6 @@
 package org.distill4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import org.distill4j.run.Json;
 import org.distill4j.sweep.SweepState;
 import org.distill4j.sweep.Trial;
@@ -50,7 +50,8 @@ class SweepCliTest {
                 constraints: ["models.student.test_accuracy >= 0.5"]
                 output: {dir: %s}
                 %s
-                """.formatted(lrs, extra.contains("strategy:") ? "" : "strategy: {type: grid}", dir.resolve("sweeps"), extra));
+                """.formatted(lrs, extra.contains("strategy:") ? "" : "strategy: {type: grid}", dir.resolve("sweeps"),
+                        extra));
         return f;
     }
 
@@ -66,7 +67,7 @@ class SweepCliTest {
         return LiveFiles.find(root, 3, p -> Files.isRegularFile(p.resolve(SweepState.FILE)));
     }
 
-    static SweepState waitFor(Path root, java.util.function.Predicate<SweepState> cond, Process p, long seconds) throws Exception {
+    static SweepState waitFor(Path root, Predicate<SweepState> cond, Process p, long seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
             Path d = onlySweepDir(root);
@@ -98,8 +99,10 @@ class SweepCliTest {
         Files.createDirectories(root);
         Path file = sweepFile(root, "0.05, 1.0e30, 0.02", "executor: {type: local, workers: 1}");
         // started in another working directory with a relative --output-dir; resumed below from this one
-        Process p = new ProcessBuilder(javaCommand("sweep", "--config", file.toString(), "--output-dir", "relative-sweeps"))
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(root.resolve("first.log").toFile()).start();
+        Process p = new ProcessBuilder(
+                javaCommand("sweep", "--config", file.toString(), "--output-dir", "relative-sweeps"))
+                .directory(root.toFile()).redirectErrorStream(true)
+                .redirectOutput(root.resolve("first.log").toFile()).start();
         // stop the sweep (SIGTERM, as Ctrl-C or a scheduler would) once t000 is done and t001 is running
         waitFor(root, st -> st.trials.size() == 3 && st.trials.get(0).status == Trial.Status.COMPLETED
                 && st.trials.get(1).status == Trial.Status.RUNNING, p, 240);
@@ -157,7 +160,8 @@ class SweepCliTest {
         for (String f : List.of("loss.png", "accuracy.png", "report.html")) {
             assertTrue(Files.size(dir.resolve(t0.runDir).resolve(f)) > 100, f);
         }
-        assertTrue(Files.readString(dir.resolve(t0.runDir).resolve("report.html")).contains("<td>distill</td><td>1</td>"));
+        assertTrue(Files.readString(dir.resolve(t0.runDir).resolve("report.html"))
+                .contains("<td>distill</td><td>1</td>"));
 
         // a trial is an ordinary run: it reproduces alone, metric for metric
         CliTest.Result rr = CliTest.run("reproduce", dir.resolve(t2.runDir).toString());
@@ -178,7 +182,8 @@ class SweepCliTest {
         Path root = tmp.resolve("bad");
         Files.createDirectories(root);
         Path file = sweepFile(root, "0.05", "");
-        Files.writeString(file, Files.readString(file).replace("stages.distill.optimizer.lr", "stages.distil.optimizer.lr"));
+        Files.writeString(file, Files.readString(file).replace("stages.distill.optimizer.lr",
+                "stages.distil.optimizer.lr"));
         CliTest.Result r = CliTest.run("sweep", "--config", file.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("error: space.stages.distil.optimizer.lr: "), r.err());
@@ -193,7 +198,8 @@ class SweepCliTest {
         Path f3 = sweepFile(root, "0.05", "strategy: {type: anneal}");
         CliTest.Result r3 = CliTest.run("sweep", "--config", f3.toString());
         assertEquals(2, r3.code());
-        assertTrue(r3.err().contains("strategy.type: unknown value 'anneal'; allowed: grid, random, genetic"), r3.err());
+        assertTrue(r3.err().contains("strategy.type: unknown value 'anneal'; allowed: grid, random, genetic"),
+                r3.err());
 
         Path f4 = sweepFile(root, "0.05", "");
         Files.writeString(f4, Files.readString(f4).replace("models.student.test_accuracy >= 0.5", "accuracy is high"));

@@ -1,5 +1,15 @@
 package org.distill4j.config;
 
+import org.distill4j.loss.KdLoss;
+import org.distill4j.model.MlpSpec;
+import org.distill4j.model.ResNetSpec;
+import org.distill4j.plugins.Plugins;
+import org.distill4j.stage.distill.DistillStageConfig;
+import org.distill4j.stage.evaluate.EvaluateStageConfig;
+import org.distill4j.stage.export.ExportStageConfig;
+import org.distill4j.stage.prune.PruneStageConfig;
+import org.distill4j.stage.quant.QuantizeStageConfig;
+import org.distill4j.stage.train.TrainStageConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Loading, merging, overriding and validating configs; every error message is asserted as a user reads it. */
 class ConfigLoaderTest {
+    private static final Schema SCHEMA = Plugins.BUILTIN.schema();
     static final String VALID = """
             version: 1
             seed: 3
@@ -38,7 +49,7 @@ class ConfigLoaderTest {
     }
 
     RunConfig load(String yaml, String... overrides) throws IOException {
-        return ConfigLoader.load(write("run.yaml", yaml), List.of(overrides));
+        return ConfigLoader.load(write("run.yaml", yaml), List.of(overrides), SCHEMA);
     }
 
     String error(String yaml, String... overrides) {
@@ -53,23 +64,69 @@ class ConfigLoaderTest {
         assertEquals(3, c.seed());
         assertEquals(4, c.stages().size());
         DistillStageConfig d = (DistillStageConfig) c.stages().get(2);
-        assertEquals(4.0, d.temperature());
+        assertEquals(new KdLoss(4.0, 0.9), d.loss());
         assertEquals(128, d.batchSize());
         assertEquals(OptimizerConfig.Type.ADAM, d.optimizer().type());
         assertEquals(1e-3, d.optimizer().lr());
-        assertEquals(DistillStageConfig.CacheTeacher.AUTO, d.cacheTeacher());
+        assertEquals(TeacherCache.AUTO, d.cacheTeacher());
         assertEquals("train-teacher", c.stages().get(0).name());
-        assertEquals(List.of(ModelSlot.TEACHER, ModelSlot.BASELINE, ModelSlot.STUDENT), ((EvaluateStageConfig) c.stages().get(3)).models());
+        assertEquals(List.of(ModelSlot.TEACHER, ModelSlot.BASELINE, ModelSlot.STUDENT),
+                ((EvaluateStageConfig) c.stages().get(3)).models());
         assertEquals(new MlpSpec(List.of(64, 32), Activation.RELU, 0.1), c.teacher().arch());
         assertEquals(0.1, c.dataset().validation());
         assertEquals("experiments", c.output().dir());
     }
 
     @Test
+    void aLossIsNamedOrInlineAsKd() throws IOException {
+        String named = VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}",
+                "{type: distill, loss: {type: kd, temperature: 2, alpha: 0.5}, epochs: 2}");
+        DistillStageConfig d = (DistillStageConfig) load(named).stages().get(2);
+        assertEquals(new KdLoss(2.0, 0.5), d.loss());
+        RunConfig inline = load(VALID, "stages.distill.temperature=2", "stages.distill.alpha=0.5");
+        assertEquals(d, inline.stages().get(2));
+        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: kd",
+                error(named.replace("type: kd", "type: dkdd")));
+        assertEquals("stages[2].loss.temperature: must be > 0, got -1",
+                error(named.replace("temperature: 2", "temperature: -1")));
+        assertTrue(error(named, "stages.distill.temperature=3")
+                .startsWith("stages[2].temperature: unknown key; allowed here: name, loss,"));
+        String prune = "  - {type: prune, sparsity: 0.5, loss: {type: kd, temperature: 3}}\n";
+        PruneStageConfig p = (PruneStageConfig) load(VALID.replace("  - {type: evaluate}\n", prune)).stages().get(3);
+        assertEquals(new KdLoss(3.0, 0.9), p.finetune().loss());
+    }
+
+    /**
+     * Every committed run's resolved config (and sweep base) reads back and is written again byte for byte (golden
+     * files): the kd loss inline, every key in its place. Runs older than prune's {@code structure}/{@code norm} and
+     * quantize's {@code fold_batchnorm} keys lack those three default lines, and only those.
+     */
+    @Test
+    void committedResolvedConfigsAreWrittenAgainUnchanged() throws IOException {
+        List<Path> files;
+        try (var s = Files.walk(Path.of("experiments/official"))) {
+            files = s.filter(p -> p.getFileName().toString().matches("(config|base)\\.resolved\\.yaml")).sorted()
+                    .toList();
+        }
+        assertTrue(files.size() >= 30, files.toString());
+        for (Path f : files) {
+            String text = Files.readString(f);
+            String again = ConfigWriter.toYaml(ConfigLoader.parseResolved(text, SCHEMA));
+            if (!text.contains("structure:")) {
+                again = again.replace("  structure: weights\n  norm: l1\n", "");
+            }
+            if (!text.contains("fold_batchnorm:")) {
+                again = again.replace("  fold_batchnorm: true\n", "");
+            }
+            assertEquals(text, again, f.toString());
+        }
+    }
+
+    @Test
     void resolvedConfigRoundTripsToAnEqualRecord() throws IOException {
         RunConfig c = load(VALID, "stages.distill.temperature=8");
         String yaml = ConfigWriter.toYaml(c);
-        RunConfig back = ConfigLoader.parse(yaml, "other");
+        RunConfig back = ConfigLoader.parse(yaml, "other", SCHEMA);
         assertEquals(c, back);
         assertEquals(yaml, ConfigWriter.toYaml(back));
         assertTrue(yaml.contains("temperature: 8.0"), yaml);
@@ -80,25 +137,27 @@ class ConfigLoaderTest {
         assertEquals("stages[2].temperature: must be > 0, got -2",
                 error(VALID.replace("temperature: 4", "temperature: -2")));
         assertEquals("stages[2].alpha: must be in [0, 1], got 1.5", error(VALID.replace("alpha: 0.9", "alpha: 1.5")));
-        assertEquals("stages[0].epochs: must be 1..100000, got 0", error(VALID.replace("model: teacher, epochs: 2", "model: teacher, epochs: 0")));
+        assertEquals("stages[0].epochs: must be 1..100000, got 0",
+                error(VALID.replace("model: teacher, epochs: 2", "model: teacher, epochs: 0")));
         assertEquals("teacher.dropout: must be in [0, 1), got 1", error(VALID.replace("dropout: 0.1", "dropout: 1")));
         assertEquals("teacher.hidden[1]: must be 1..65536, got 0", error(VALID.replace("[64, 32]", "[64, 0]")));
     }
 
     @Test
     void unknownKeysAreErrors() {
-        assertEquals("stages[2].temprature: unknown key; allowed here: name, temperature, alpha, cache_teacher, epochs, batch_size, optimizer",
-                error(VALID.replace("temperature: 4", "temprature: 4")));
+        assertEquals("stages[2].temprature: unknown key; allowed here: name, loss, temperature, alpha, cache_teacher, "
+                + "epochs, batch_size, optimizer", error(VALID.replace("temperature: 4", "temprature: 4")));
         assertEquals("sed: unknown key; allowed here: version, name, seed, dataset, teacher, student, stages, output",
                 error(VALID + "sed: 1\n"));
         assertEquals("teacher.hiden: unknown key; allowed here: hidden, activation, dropout",
-                error(VALID.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{arch: mlp, hidden: [64, 32], hiden: [1]}")));
+                error(VALID.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}",
+                        "{arch: mlp, hidden: [64, 32], hiden: [1]}")));
     }
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, lowrank, prune, quantize, train",
-                error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
+        assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, lowrank, prune, "
+                + "quantize, train", error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
         assertEquals("student.arch: unknown architecture 'vgg'; known: layers, lenet5, mlp, resnet",
                 error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: vgg}")));
         assertEquals("stages[2].optimizer.type: unknown value 'rmsprop'; allowed: adam, sgd",
@@ -109,9 +168,11 @@ class ConfigLoaderTest {
 
     @Test
     void wrongTypesNameThePath() {
-        assertEquals("stages[2].temperature: must be a number, got 'hot'", error(VALID.replace("temperature: 4", "temperature: hot")));
+        assertEquals("stages[2].temperature: must be a number, got 'hot'",
+                error(VALID.replace("temperature: 4", "temperature: hot")));
         assertEquals("seed: must be an integer, got 'x'", error(VALID.replace("seed: 3", "seed: x")));
-        assertEquals("stages: must be a list, got a mapping", error(VALID.replaceAll("(?s)stages:.*", "stages: {a: 1}\n")));
+        assertEquals("stages: must be a list, got a mapping",
+                error(VALID.replaceAll("(?s)stages:.*", "stages: {a: 1}\n")));
     }
 
     @Test
@@ -121,20 +182,25 @@ class ConfigLoaderTest {
         assertEquals("student.layers[0].units: missing (required for this layer type)",
                 error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: layers, layers: [{type: dense}]}")));
         assertEquals("student.layers[1].units: not allowed for a conv layer",
-                error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: layers, layers: [{type: conv, filters: 4}, {type: conv, filters: 4, units: 3}]}")));
+                error(VALID.replace("{arch: mlp, hidden: [16]}",
+                        "{arch: layers, layers: [{type: conv, filters: 4}, {type: conv, filters: 4, units: 3}]}")));
     }
 
     @Test
     void stageOrderIsChecked() {
         String noTeacherStage = VALID.replace("  - {type: train, model: teacher, epochs: 2}\n", "");
-        assertEquals("stages[1]: distill needs a teacher: add a train stage with 'model: teacher' before it, or set teacher.load",
-                error(noTeacherStage));
+        assertEquals("stages[1]: distill needs a teacher: add a train stage with 'model: teacher' before it, or set "
+                + "teacher.load", error(noTeacherStage));
         assertEquals("stages[2].name: duplicate stage name 'train-teacher'; give each stage a unique name",
-                error(VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}", "{type: train, model: teacher}")));
+                error(VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}",
+                        "{type: train, model: teacher}")));
         assertEquals("stages[0].models[0]: 'student' is not trained or loaded by any earlier stage",
                 error(VALID.replaceAll("(?s)stages:.*", "stages:\n  - {type: evaluate, models: [student]}\n")));
-        assertEquals("stages[2].cache_teacher: cannot cache teacher logits with augmentation on (dataset.augment); use auto or never",
-                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, cache_teacher: always,").replace("{name: fashion-mnist-sample}", "{name: fashion-mnist-sample, augment: {flip: true}}")));
+        assertEquals("stages[2].cache_teacher: cannot cache teacher logits with augmentation on (dataset.augment); "
+                + "use auto or never",
+                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, cache_teacher: always,")
+                        .replace("{name: fashion-mnist-sample}",
+                                "{name: fashion-mnist-sample, augment: {flip: true}}")));
         // a loaded teacher needs no train stage
         String loaded = noTeacherStage.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{load: t.zip}");
         assertEquals("t.zip", assertDoesNotThrowLoad(loaded).teacher().load());
@@ -172,7 +238,7 @@ class ConfigLoaderTest {
         assertEquals(0.99, q.emaDecay());
         assertEquals(List.of(), q.skip());
         assertTrue(((ExportStageConfig) c.stages().get(5)).huffman());
-        RunConfig back = ConfigLoader.parse(ConfigWriter.toYaml(c), "other");
+        RunConfig back = ConfigLoader.parse(ConfigWriter.toYaml(c), "other", SCHEMA);
         assertEquals(c, back);
     }
 
@@ -187,20 +253,26 @@ class ConfigLoaderTest {
                 error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, initial_sparsity: 0.95")));
         assertEquals("stages[3].sparsity_by_kind.fc: unknown key; allowed here: conv, dense, output",
                 error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, sparsity_by_kind: {fc: 0.5}")));
-        assertEquals("stages[3].scope: unknown value 'net'; allowed: layer, global", error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, scope: net")));
+        assertEquals("stages[3].scope: unknown value 'net'; allowed: layer, global",
+                error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, scope: net")));
         assertEquals("stages[4].bits: must be 2..8, got 16", error(COMPRESS.replace("bits: 6", "bits: 16")));
-        assertEquals("stages[4].bits_by_kind.dense: must be 2..8, got 1", error(COMPRESS.replace("bits: 6", "bits: 6, bits_by_kind: {dense: 1}")));
+        assertEquals("stages[4].bits_by_kind.dense: must be 2..8, got 1",
+                error(COMPRESS.replace("bits: 6", "bits: 6, bits_by_kind: {dense: 1}")));
         assertEquals("stages[4].activation_bits: must be 2..8 (or 0 for float activations), got 12",
                 error(COMPRESS.replace("bits: 6", "bits: 6, activation_bits: 12")));
-        assertEquals("stages[4].ema_decay: must be in [0, 1), got 1", error(COMPRESS.replace("bits: 6", "bits: 6, ema_decay: 1")));
-        assertEquals("stages[3].scope: global ranks single weights; with structure: filters each layer loses its own fraction of filters",
+        assertEquals("stages[4].ema_decay: must be in [0, 1), got 1",
+                error(COMPRESS.replace("bits: 6", "bits: 6, ema_decay: 1")));
+        assertEquals("stages[3].scope: global ranks single weights; with structure: filters each layer loses its own "
+                + "fraction of filters",
                 error(COMPRESS.replace("sparsity: 0.9", "sparsity: 0.9, structure: filters, scope: global")));
         assertEquals("stages[3].rank: give exactly one of rank or energy",
-                error(COMPRESS.replace("{type: prune, sparsity: 0.9, epochs: 2}", "{type: lowrank, rank: 4, energy: 0.9}")));
+                error(COMPRESS.replace("{type: prune, sparsity: 0.9, epochs: 2}",
+                        "{type: lowrank, rank: 4, energy: 0.9}")));
         assertEquals("stages[3].energy: must be in (0, 1], got 1.5",
                 error(COMPRESS.replace("{type: prune, sparsity: 0.9, epochs: 2}", "{type: lowrank, energy: 1.5}")));
         assertEquals("stages[3].model: prune works on the baseline, which no earlier stage trains or loads",
-                error(COMPRESS.replace("{type: train, model: baseline, epochs: 2}", "{type: train, model: teacher, name: t2, epochs: 1}")
+                error(COMPRESS.replace("{type: train, model: baseline, epochs: 2}",
+                        "{type: train, model: teacher, name: t2, epochs: 1}")
                         .replace("sparsity: 0.9,", "sparsity: 0.9, model: baseline,")));
     }
 
@@ -241,7 +313,7 @@ class ConfigLoaderTest {
                 stages:
                   - {type: train, model: student, epochs: 3}
                 """);
-        RunConfig c = ConfigLoader.load(child, List.of());
+        RunConfig c = ConfigLoader.load(child, List.of(), SCHEMA);
         assertEquals(11, c.seed());
         assertEquals("fashion-mnist-sample", c.dataset().name());
         assertEquals(0.2, c.dataset().validation());
@@ -255,18 +327,18 @@ class ConfigLoaderTest {
     void baseCycleAndMissingBase() throws IOException {
         Path a = write("a.yaml", "base: b.yaml\nversion: 1\n");
         write("b.yaml", "base: a.yaml\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(a, List.of()));
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(a, List.of(), SCHEMA));
         assertTrue(e.getMessage().startsWith("base: cycle: "), e.getMessage());
         Path c = write("c.yaml", "base: nope.yaml\n");
         assertEquals("base: file not found: nope.yaml (relative to " + dir.toAbsolutePath() + ")",
-                assertThrows(ConfigException.class, () -> ConfigLoader.load(c, List.of())).getMessage());
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(c, List.of(), SCHEMA)).getMessage());
     }
 
     @Test
     void overridesAddressListsByTypeNameOrIndex() throws IOException {
-        RunConfig c = load(VALID, "stages.distill.temperature=8", "seed=7", "stages[0].epochs=5", "stages.train-baseline.batch_size=32",
-                "student.hidden=[20, 10]");
-        assertEquals(8.0, ((DistillStageConfig) c.stages().get(2)).temperature());
+        RunConfig c = load(VALID, "stages.distill.temperature=8", "seed=7", "stages[0].epochs=5",
+                "stages.train-baseline.batch_size=32", "student.hidden=[20, 10]");
+        assertEquals(8.0, ((KdLoss) ((DistillStageConfig) c.stages().get(2)).loss()).temperature());
         assertEquals(7, c.seed());
         assertEquals(5, ((TrainStageConfig) c.stages().get(0)).epochs());
         assertEquals(32, ((TrainStageConfig) c.stages().get(1)).batchSize());
@@ -275,33 +347,36 @@ class ConfigLoaderTest {
 
     @Test
     void badOverrides() {
-        assertEquals("--set stages.train.epochs: 'train' matches 2 elements of stages (train-teacher, train-baseline, distill, evaluate); use the stage name or an index",
-                error(VALID, "stages.train.epochs=3"));
-        assertEquals("--set stages.prune.bits: no element of stages is named or typed 'prune'; elements: train-teacher, train-baseline, distill, evaluate (or use an index)",
+        assertEquals("--set stages.train.epochs: 'train' matches 2 elements of stages (train-teacher, train-baseline, "
+                + "distill, evaluate); use the stage name or an index", error(VALID, "stages.train.epochs=3"));
+        assertEquals("--set stages.prune.bits: no element of stages is named or typed 'prune'; elements: "
+                + "train-teacher, train-baseline, distill, evaluate (or use an index)",
                 error(VALID, "stages.prune.bits=4"));
         assertEquals("--set seed: expected key=value, e.g. stages.distill.temperature=8", error(VALID, "seed"));
         assertEquals("stages[2].temperature: must be > 0, got -1", error(VALID, "stages.distill.temperature=-1"));
-        assertEquals("stages[2].tempreature: unknown key; allowed here: name, temperature, alpha, cache_teacher, epochs, batch_size, optimizer",
-                error(VALID, "stages.distill.tempreature=3"));
+        assertEquals("stages[2].tempreature: unknown key; allowed here: name, loss, temperature, alpha, cache_teacher, "
+                + "epochs, batch_size, optimizer", error(VALID, "stages.distill.tempreature=3"));
     }
 
     @Test
     void namesCannotEscapeTheRunDirectory() {
-        assertEquals("stages[2].name: must start with a letter, digit or '_' and hold only letters, digits, '_' or '-', got '../x'",
-                error(VALID.replace("alpha: 0.9,", "alpha: 0.9, name: ../x,")));
-        assertEquals("name: must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', got '..'",
-                error(VALID + "name: ..\n"));
+        assertEquals("stages[2].name: must start with a letter, digit or '_' and hold only letters, digits, '_' or "
+                + "'-', got '../x'", error(VALID.replace("alpha: 0.9,", "alpha: 0.9, name: ../x,")));
+        assertEquals("name: must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or "
+                + "'-', got '..'", error(VALID + "name: ..\n"));
     }
 
     @Test
     void overrideEdgeCases() {
-        assertEquals("--set stages.99999999999.epochs: stages has 4 elements, no index 2147483647", error(VALID, "stages.99999999999.epochs=3"));
+        assertEquals("--set stages.99999999999.epochs: stages has 4 elements, no index 2147483647",
+                error(VALID, "stages.99999999999.epochs=3"));
         assertEquals("--set dataset.: empty path segment", error(VALID, "dataset.=x"));
     }
 
     @Test
     void yamlAliasesAreRejected() {
-        String msg = error(VALID.replace("student: {arch: mlp, hidden: [16]}", "student: &s {arch: mlp, hidden: [16]}\nname: *s"));
+        String msg = error(VALID.replace("student: {arch: mlp, hidden: [16]}",
+                "student: &s {arch: mlp, hidden: [16]}\nname: *s"));
         assertTrue(msg.startsWith("YAML aliases (*name) are not supported, in "), msg);
     }
 
@@ -309,34 +384,37 @@ class ConfigLoaderTest {
     void baseMappingIsReplacedWhenTheArchitectureChanges() throws IOException {
         write("b.yaml", VALID);
         Path child = write("c.yaml", "base: b.yaml\nstudent: {arch: resnet, depth: 8}\nteacher: {load: t.zip}\n");
-        RunConfig c = ConfigLoader.load(child, List.of());
+        RunConfig c = ConfigLoader.load(child, List.of(), SCHEMA);
         assertEquals(new ResNetSpec(8, 16), c.student().arch());
         assertEquals("t.zip", c.teacher().load());
     }
 
     @Test
     void aLoadedStudentCanBeEvaluated() throws IOException {
-        RunConfig c = load(VALID.replace("{arch: mlp, hidden: [16]}", "{load: s.zip}").replaceAll("(?s)stages:.*", "stages:\n  - {type: evaluate}\n"));
+        RunConfig c = load(VALID.replace("{arch: mlp, hidden: [16]}", "{load: s.zip}").replaceAll("(?s)stages:.*",
+                "stages:\n  - {type: evaluate}\n"));
         assertEquals(List.of(ModelSlot.STUDENT), ((EvaluateStageConfig) c.stages().get(0)).models());
     }
 
     @Test
     void missingFile() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of()));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(dir.resolve("none.yaml"), List.of(), SCHEMA));
         assertEquals("config file not found: " + dir.resolve("none.yaml"), e.getMessage());
     }
 
     @Test
     void shippedConfigsAllLoad() throws IOException {
         try (var files = Files.walk(Path.of("configs"))) {
-            List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("_base")).toList();
+            List<Path> yamls = files.filter(p -> p.toString().endsWith(".yaml") && !p.toString().contains("_base"))
+                    .toList();
             assertTrue(yamls.size() >= 3, "configs: " + yamls);
             for (Path p : yamls) {
                 if (p.startsWith(Path.of("configs", "sweeps"))) {
-                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p).config(), p.toString());
+                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p, SCHEMA).config(), p.toString());
                     continue;
                 }
-                RunConfig c = ConfigLoader.load(p, List.of());
+                RunConfig c = ConfigLoader.load(p, List.of(), SCHEMA);
                 assertInstanceOf(RunConfig.class, c, p.toString());
             }
         }

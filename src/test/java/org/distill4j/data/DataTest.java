@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.distill4j.plugins.Plugins;
 import org.distill4j.config.AugmentConfig;
 import org.distill4j.config.DatasetConfig;
 import org.junit.jupiter.api.Test;
@@ -54,12 +55,14 @@ class DataTest {
                 assertThrows(DataException.class, () -> IdxFile.read(truncated)).getMessage());
         Path notGzip = dir.resolve("x.gz");
         Files.write(notGzip, new byte[]{0, 0, 8, 1});
-        assertTrue(assertThrows(DataException.class, () -> IdxFile.read(notGzip)).getMessage().startsWith("cannot read " + notGzip));
+        assertTrue(assertThrows(DataException.class, () -> IdxFile.read(notGzip)).getMessage()
+                .startsWith("cannot read " + notGzip));
     }
 
     @Test
     void bundledSampleLoadsAndIsVerified() {
-        FashionMnist.Splits s = Datasets.load(new DatasetConfig("fashion-mnist-sample", null, 0.1, null), Path.of("."));
+        FashionMnist.Splits s = Plugins.BUILTIN.loadDataset(new DatasetConfig("fashion-mnist-sample", null, 0.1, null),
+                Path.of("."));
         assertEquals(5000, s.train().size());
         assertEquals(1000, s.test().size());
         assertEquals(28, s.train().height());
@@ -90,9 +93,12 @@ class DataTest {
         byte[] labels = new byte[1000];
         IdxFile.writeGz(copy.resolve("t10k-labels-idx1-ubyte.gz"), new int[]{1000}, labels);
         DataException e = assertThrows(DataException.class,
-                () -> Datasets.load(new DatasetConfig("fashion-mnist-sample", copy.toString(), 0.1, null), Path.of(".")));
+                () -> Plugins.BUILTIN.loadDataset(new DatasetConfig("fashion-mnist-sample", copy.toString(), 0.1, null),
+                        Path.of(".")));
         assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz: content checksum"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("does not match SHA256SUMS (16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa)"), e.getMessage());
+        assertTrue(e.getMessage().endsWith(
+                "does not match SHA256SUMS (16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa)"),
+                e.getMessage());
     }
 
     @Test
@@ -123,8 +129,9 @@ class DataTest {
     @Test
     void unknownDatasetListsKnownOnes() {
         var e = assertThrows(org.distill4j.config.ConfigException.class,
-                () -> Datasets.load(new DatasetConfig("cifar10", null, 0.1, null), Path.of(".")));
-        assertEquals("dataset.name: unknown dataset 'cifar10'; known: fashion-mnist, fashion-mnist-sample", e.getMessage());
+                () -> Plugins.BUILTIN.loadDataset(new DatasetConfig("cifar10", null, 0.1, null), Path.of(".")));
+        assertEquals("dataset.name: unknown dataset 'cifar10'; known: fashion-mnist, fashion-mnist-sample",
+                e.getMessage());
     }
 
     @Test
@@ -208,6 +215,7 @@ class DataTest {
         }
         assertTrue(sawFlip && sawPlain);
         Batches shift = new Batches(tiny(5), new AugmentConfig(false, 1));
-        assertEquals(shift.features(new int[]{0, 1, 2, 3, 4}, 0, 5, new Random(9)), shift.features(new int[]{0, 1, 2, 3, 4}, 0, 5, new Random(9)));
+        assertEquals(shift.features(new int[]{0, 1, 2, 3, 4}, 0, 5, new Random(9)),
+                shift.features(new int[]{0, 1, 2, 3, 4}, 0, 5, new Random(9)));
     }
 }

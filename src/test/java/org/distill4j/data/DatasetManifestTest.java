@@ -21,7 +21,8 @@ class DatasetManifestTest {
         }
         for (String line : Files.readAllLines(Path.of(Datasets.SAMPLE_DIR, SampleManifest.FILE))) {
             String[] p = line.split("\\s+");
-            assertEquals(p[0], m.path("fashion-mnist-sample").path("files").path(p[1]).path("content_sha256").asText(), p[1]);
+            assertEquals(p[0], m.path("fashion-mnist-sample").path("files").path(p[1]).path("content_sha256").asText(),
+                    p[1]);
         }
     }
 }

@@ -52,7 +52,8 @@ class DownloadTest {
         Path target = dir.resolve("fm");
         DataException e = assertThrows(DataException.class, () -> FashionMnist.download(target));
         String servedMd5 = IdxFile.digestFile(Path.of(Datasets.SAMPLE_DIR, "train-images-idx3-ubyte.gz"), "MD5");
-        assertEquals("train-images-idx3-ubyte.gz: MD5 " + servedMd5 + " does not match the published 8d4fb7e6c68d591d4c3dfef9ec88bf0d", e.getMessage());
+        assertEquals("train-images-idx3-ubyte.gz: MD5 " + servedMd5
+                + " does not match the published 8d4fb7e6c68d591d4c3dfef9ec88bf0d", e.getMessage());
         assertEquals(1, requests[0]);
         assertFalse(Files.exists(target.resolve("train-images-idx3-ubyte.gz")));
         assertFalse(Files.exists(target.resolve("train-images-idx3-ubyte.gz.part")));

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.config.Activation;
-import org.distill4j.config.MlpSpec;
+import org.distill4j.model.MlpSpec;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.distill4j.model.Architectures;
 import org.distill4j.model.Net;
@@ -23,7 +23,8 @@ import org.nd4j.linalg.learning.config.Adam;
 /** Pruned weights stay exactly zero through optimizer steps when the masks are re-applied, and only then. */
 class MaskListenerTest {
     private static Net mlp() {
-        Net n = Architectures.build(new MlpSpec(List.of(16), Activation.RELU, 0.0), "a", new Architectures.InputShape(1, 4, 4), 3, 11);
+        Net n = Architectures.build(new MlpSpec(List.of(16), Activation.RELU, 0.0), "a",
+                new Architectures.InputShape(1, 4, 4), 3, 11);
         return n.forTraining(new SoftmaxCrossEntropyLoss(), new Adam(1e-2), List.of());
     }
 
@@ -71,7 +72,8 @@ class MaskListenerTest {
         for (int i = 0; i < 10; i++) {
             plain.fit(batch(i));
         }
-        assertTrue(zeros(plain.model().paramTable().get("0_W")) < 192, "Adam moves pruned weights when nothing holds them");
+        assertTrue(zeros(plain.model().paramTable().get("0_W")) < 192,
+                "Adam moves pruned weights when nothing holds them");
     }
 
     @Test

@@ -32,6 +32,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
@@ -104,7 +105,8 @@ class DistillationLossTest {
     }
 
     private static NeuralNetConfiguration.Builder gradientCheckBase() {
-        return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp()).weightInit(WeightInit.XAVIER);
+        return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
+                .weightInit(WeightInit.XAVIER);
     }
 
     @Test
@@ -112,14 +114,15 @@ class DistillationLossTest {
         for (double[] ta : new double[][]{{1.0, 0.5}, {4.0, 0.9}, {2.0, 1.0}}) {
             MultiLayerConfiguration conf = gradientCheckBase().list()
                     .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
-                    .layer(new OutputLayer.Builder(new DistillationLoss(ta[0], ta[1])).nIn(5).nOut(4).activation(Activation.IDENTITY).build())
+                    .layer(new OutputLayer.Builder(new DistillationLoss(ta[0], ta[1])).nIn(5).nOut(4)
+                            .activation(Activation.IDENTITY).build())
                     .build();
             MultiLayerNetwork net = new MultiLayerNetwork(conf);
             net.init();
             Nd4j.getRandom().setSeed(7);
             INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 6);
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f).labels(kdLabels(8, 4, 11))
-                    .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8));
+            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f)
+                    .labels(kdLabels(8, 4, 11)).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8));
             assertTrue(ok, "gradient check failed for T=" + ta[0] + ", alpha=" + ta[1]);
         }
     }
@@ -128,18 +131,22 @@ class DistillationLossTest {
     void gradientCheckComputationGraphWithBatchNormAndResidualAdd() {
         ComputationGraphConfiguration conf = gradientCheckBase().graphBuilder()
                 .addInputs("in").setInputTypes(InputType.convolutional(5, 5, 2))
-                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).build(), "in")
                 .addLayer("bn", new BatchNormalization.Builder().build(), "c1")
-                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same).activation(Activation.TANH).build(), "bn")
+                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.TANH).build(), "bn")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "c2", "bn")
                 .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "add")
-                .addLayer("out", new OutputLayer.Builder(new DistillationLoss(3.0, 0.8)).nOut(4).activation(Activation.IDENTITY).build(), "gap")
+                .addLayer("out", new OutputLayer.Builder(new DistillationLoss(3.0, 0.8)).nOut(4)
+                        .activation(Activation.IDENTITY).build(), "gap")
                 .setOutputs("out").build();
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         Nd4j.getRandom().setSeed(9);
         INDArray f = Nd4j.randn(DataType.DOUBLE, 4, 2, 5, 5);
-        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g).inputs(new INDArray[]{f})
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(g)
+                .inputs(new INDArray[]{f})
                 .labels(new INDArray[]{kdLabels(4, 4, 13)}).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
                 // BatchNorm's running mean and (log) std are statistics, not trained by gradient
                 .excludeParams(java.util.Set.of("bn_mean", "bn_log10stdev")));
@@ -150,7 +157,8 @@ class DistillationLossTest {
     void softmaxCrossEntropyGradientCheck() {
         MultiLayerConfiguration conf = gradientCheckBase().list()
                 .layer(new DenseLayer.Builder().nIn(4).nOut(5).activation(Activation.SIGMOID).build())
-                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nIn(5).nOut(3).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nIn(5).nOut(3)
+                        .activation(Activation.IDENTITY).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -164,7 +172,8 @@ class DistillationLossTest {
     void jsonRoundTrip() {
         MultiLayerConfiguration conf = gradientCheckBase().list()
                 .layer(new DenseLayer.Builder().nIn(3).nOut(2).build())
-                .layer(new OutputLayer.Builder(new DistillationLoss(6.5, 0.25)).nIn(2).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(new DistillationLoss(6.5, 0.25)).nIn(2).nOut(2)
+                        .activation(Activation.IDENTITY).build())
                 .build();
         String json = conf.toJson();
         assertTrue(json.contains("org.distill4j.loss.DistillationLoss"), json);
@@ -173,7 +182,8 @@ class DistillationLossTest {
         ILossFunction l = ((OutputLayer) back.getConf(1).getLayer()).getLossFn();
         assertEquals(new DistillationLoss(6.5, 0.25), l);
         ILossFunction ce = ((OutputLayer) MultiLayerConfiguration.fromJson(gradientCheckBase().list()
-                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nIn(2).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nIn(2).nOut(2)
+                        .activation(Activation.IDENTITY).build())
                 .build().toJson()).getConf(0).getLayer()).getLossFn();
         assertEquals(new SoftmaxCrossEntropyLoss(), ce);
     }
@@ -182,7 +192,8 @@ class DistillationLossTest {
     void modelZipRoundTrip(@TempDir Path dir) throws Exception {
         MultiLayerConfiguration conf = gradientCheckBase().list()
                 .layer(new DenseLayer.Builder().nIn(3).nOut(4).activation(Activation.RELU).build())
-                .layer(new OutputLayer.Builder(new DistillationLoss(2.0, 0.7)).nIn(4).nOut(2).activation(Activation.IDENTITY).build())
+                .layer(new OutputLayer.Builder(new DistillationLoss(2.0, 0.7)).nIn(4).nOut(2)
+                        .activation(Activation.IDENTITY).build())
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
@@ -191,8 +202,9 @@ class DistillationLossTest {
         MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, true);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 3, 3);
         assertEquals(net.output(x), back.output(x));
-        assertEquals(new DistillationLoss(2.0, 0.7), ((OutputLayer) back.getLayerWiseConfigurations().getConf(1).getLayer()).getLossFn());
+        assertEquals(new DistillationLoss(2.0, 0.7),
+                ((OutputLayer) back.getLayerWiseConfigurations().getConf(1).getLayer()).getLossFn());
         INDArray labels = kdLabels(3, 2, 4);
-        assertEquals(net.score(new org.nd4j.linalg.dataset.DataSet(x, labels)), back.score(new org.nd4j.linalg.dataset.DataSet(x, labels)), 1e-12);
+        assertEquals(net.score(new DataSet(x, labels)), back.score(new DataSet(x, labels)), 1e-12);
     }
 }

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Pruning schedule, magnitude masks, fake quantization, Huffman coding, bit packing and sparse indices against hand-computed values. */
+/**
+ * Pruning schedule, magnitude masks, fake quantization, Huffman coding, bit packing and sparse indices against
+ * hand-computed values.
+ */
 class CompressionMathTest {
     @Test
     void zhuGuptaScheduleByHand() {
@@ -168,8 +171,8 @@ class CompressionMathTest {
         dense[2] = 2f;
         dense[12] = 3f;
         dense[19] = 4f;
-        // 2-bit gaps (max 3): 1 -> gap 1; 2 -> gap 0; 12 -> gap 9 = filler at 6 (gap 3), filler at 10 (gap 3), then gap 1;
-        // 19 -> gap 6 = filler at 16 (gap 3), then gap 2
+        // 2-bit gaps (max 3): 1 -> gap 1; 2 -> gap 0; 12 -> gap 9 = filler at 6 (gap 3), filler at 10 (gap 3),
+        // then gap 1; 19 -> gap 6 = filler at 16 (gap 3), then gap 2
         SparseIndex.Entries e = SparseIndex.encode(dense, 2);
         assertArrayEquals(new int[] {1, 0, 3, 3, 1, 3, 2}, e.gaps());
         assertArrayEquals(new int[] {1, 2, 6, 10, 12, 16, 19}, e.positions());

@@ -19,8 +19,10 @@ class DistillationTest {
     void twoClassSoftmaxAtTemperatureTwo() {
         // softmax([0, 2] / 2) = softmax([0, 1]) = [1/(1+e), e/(1+e)]
         double e = Math.E;
-        assertArrayEquals(new double[]{1 / (1 + e), e / (1 + e)}, Distillation.softmax(row(0, 2), 2.0).toDoubleVector(), 1e-12);
-        assertArrayEquals(new double[]{0.2689414213699951, 0.7310585786300049}, Distillation.softmax(row(0, 2), 2.0).toDoubleVector(), 1e-12);
+        assertArrayEquals(new double[]{1 / (1 + e), e / (1 + e)}, Distillation.softmax(row(0, 2), 2.0).toDoubleVector(),
+                1e-12);
+        assertArrayEquals(new double[]{0.2689414213699951, 0.7310585786300049},
+                Distillation.softmax(row(0, 2), 2.0).toDoubleVector(), 1e-12);
     }
 
     @Test
@@ -52,7 +54,8 @@ class DistillationTest {
         INDArray t = row(3, -1, 0.5);
         INDArray y = row(0, 1, 0);
         INDArray s = row(0.2, 0.1, -0.7);
-        assertEquals(Distillation.crossEntropy(y, s).getDouble(0), Distillation.loss(t, y, s, 4.0, 0.0).getDouble(0), 1e-12);
+        assertEquals(Distillation.crossEntropy(y, s).getDouble(0), Distillation.loss(t, y, s, 4.0, 0.0).getDouble(0),
+                1e-12);
     }
 
     @Test
@@ -71,7 +74,8 @@ class DistillationTest {
         // t = [0, 0], s = [0, ln 3], y = [1, 0], T = 1, alpha = 0.5:
         // 0.5 * 1 * KL([1/2,1/2] || [1/4,3/4]) + 0.5 * (-ln 1/4)
         double expected = 0.5 * (0.5 * Math.log(2) + 0.5 * Math.log(2.0 / 3.0)) + 0.5 * Math.log(4);
-        assertEquals(expected, Distillation.loss(row(0, 0), row(1, 0), row(0, Math.log(3)), 1.0, 0.5).getDouble(0), 1e-12);
+        assertEquals(expected, Distillation.loss(row(0, 0), row(1, 0), row(0, Math.log(3)), 1.0, 0.5).getDouble(0),
+                1e-12);
     }
 
     @Test
@@ -99,7 +103,8 @@ class DistillationTest {
             plus.putScalar(0, j, s.getDouble(0, j) + h);
             INDArray minus = s.dup();
             minus.putScalar(0, j, s.getDouble(0, j) - h);
-            double fd = (Distillation.loss(t, y, plus, temp, alpha).getDouble(0) - Distillation.loss(t, y, minus, temp, alpha).getDouble(0)) / (2 * h);
+            double fd = (Distillation.loss(t, y, plus, temp, alpha).getDouble(0)
+                    - Distillation.loss(t, y, minus, temp, alpha).getDouble(0)) / (2 * h);
             assertEquals(fd, g.getDouble(0, j), 1e-7, "component " + j);
         }
     }
@@ -169,7 +174,8 @@ class DistillationTest {
             double[] refLoss = Distillation.loss(tm, ym, sm, ta[0], ta[1]).reshape(n).toDoubleVector();
             double[] refGrad = Distillation.gradient(tm, ym, sm, ta[0], ta[1]).reshape(n * k).toDoubleVector();
             for (int i = 0; i < n; i++) {
-                assertEquals(refLoss[i], loss[i], 1e-9 * Math.max(1, Math.abs(refLoss[i])), "loss row " + i + " at T,alpha=" + ta[0] + "," + ta[1]);
+                assertEquals(refLoss[i], loss[i], 1e-9 * Math.max(1, Math.abs(refLoss[i])),
+                        "loss row " + i + " at T,alpha=" + ta[0] + "," + ta[1]);
                 assertTrue(Double.isFinite(loss[i]));
             }
             assertArrayEquals(refGrad, grad, 1e-9);

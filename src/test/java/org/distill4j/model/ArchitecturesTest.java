@@ -7,10 +7,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.config.Activation;
 import org.distill4j.config.LayerSpec;
-import org.distill4j.config.LayersSpec;
-import org.distill4j.config.LeNet5Spec;
-import org.distill4j.config.MlpSpec;
-import org.distill4j.config.ResNetSpec;
+import org.distill4j.model.LayersSpec;
+import org.distill4j.model.LeNet5Spec;
+import org.distill4j.model.MlpSpec;
+import org.distill4j.model.ResNetSpec;
 import org.distill4j.loss.DistillationLoss;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,8 @@ class ArchitecturesTest {
         Net r20 = Architectures.build(new ResNetSpec(20, 16), "teacher.arch", MNIST, 10, 1);
         assertEquals(273754, r20.numParams());
         ModelSummary s = ModelSummary.of(r8, MNIST);
-        assertTrue(s.rows().stream().anyMatch(r -> r.name().equals("g3b1_2_conv") && r.output().equals("64x7x7")), s.table("r8"));
+        assertTrue(s.rows().stream().anyMatch(r -> r.name().equals("g3b1_2_conv") && r.output().equals("64x7x7")),
+                s.table("r8"));
         INDArray out = r8.output(Nd4j.rand(3, 784));
         assertEquals(List.of(3L, 10L), List.of(out.size(0), out.size(1)));
     }
@@ -61,7 +62,8 @@ class ArchitecturesTest {
                 new LayerSpec(LayerSpec.Type.POOL, null, null, null, null, null, null, null, null),
                 new LayerSpec(LayerSpec.Type.GLOBAL_POOL, null, null, null, null, null, null, null, null),
                 new LayerSpec(LayerSpec.Type.DROPOUT, null, null, null, null, null, null, null, 0.5),
-                new LayerSpec(LayerSpec.Type.DENSE, 16, null, null, null, null, null, null, null))), "student.arch", MNIST, 10, 1);
+                new LayerSpec(LayerSpec.Type.DENSE, 16, null, null, null, null, null, null, null))), "student.arch",
+                MNIST, 10, 1);
         assertEquals((9 * 8 + 8) + 4 * 8 + (8 * 16 + 16) + (16 * 10 + 10), custom.numParams());
     }
 

@@ -12,16 +12,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.Activation;
-import org.distill4j.config.LeNet5Spec;
-import org.distill4j.config.MlpSpec;
-import org.distill4j.config.ResNetSpec;
-import org.distill4j.data.DataException;
+import org.distill4j.model.LeNet5Spec;
+import org.distill4j.model.MlpSpec;
+import org.distill4j.model.ResNetSpec;
+import org.distill4j.config.InputException;
 import org.distill4j.math.Quantizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -61,14 +63,15 @@ class CompactModelTest {
         Random r = new Random(7);
         List<Net> nets = new ArrayList<>();
         for (int seed = 0; seed < 3; seed++) {
-            nets.add(Architectures.build(new MlpSpec(List.of(20 + seed * 17, 9), Activation.RELU, 0.0), "a", IN, 10, seed));
+            nets.add(Architectures.build(new MlpSpec(List.of(20 + seed * 17, 9), Activation.RELU, 0.0), "a",
+                    IN, 10, seed));
         }
         nets.add(Architectures.build(new LeNet5Spec(Activation.RELU), "a", IN, 10, 3));
         nets.add(Architectures.build(new ResNetSpec(8, 4), "a", IN, 10, 4));
         // a network whose hidden activations carry frozen quantization ranges (part of the architecture)
         Net withActs = Architectures.build(new MlpSpec(List.of(30), Activation.RELU, 0.0), "a", IN, 10, 5)
                 .mapActivations((name, a) -> name.equals("output") ? a : new QuantizedActivation(a, 8, 0.9, 1));
-        withActs.fit(new org.nd4j.linalg.dataset.DataSet(Nd4j.rand(16, IN.flat()), Nd4j.eye(16).getColumns(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
+        withActs.fit(new DataSet(Nd4j.rand(16, IN.flat()), Nd4j.eye(16).getColumns(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
         nets.add(withActs);
         INDArray x = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 33, IN.flat());
         for (int i = 0; i < nets.size(); i++) {
@@ -80,7 +83,8 @@ class CompactModelTest {
             assertEquals(Files.size(file), s.fileBytes());
             Net back = Net.load(file);
             for (Map.Entry<String, INDArray> e : net.model().paramTable().entrySet()) {
-                assertArrayEquals(e.getValue().dup('c').data().asFloat(), back.model().paramTable().get(e.getKey()).dup('c').data().asFloat(),
+                assertArrayEquals(e.getValue().dup('c').data().asFloat(),
+                        back.model().paramTable().get(e.getKey()).dup('c').data().asFloat(),
                         "net " + i + " parameter " + e.getKey());
             }
             assertArrayEquals(net.output(x).data().asFloat(), back.output(x).data().asFloat(), "net " + i + " logits");
@@ -116,7 +120,8 @@ class CompactModelTest {
         CompactModel.encode(net, Map.of(l.key(), c), false, entries);
         CompactModel.Entry e = entries.get(0);
         assertEquals("0_W", e.key());
-        // key (2 + 3) + rank 1 + 2 dims x 4 + block kind 1 + channels 4 + bits 1 + 8 scales x 4 + index bits 1 + packing flag 1 + 6272 x 4 bits
+        // key (2 + 3) + rank 1 + 2 dims x 4 + block kind 1 + channels 4 + bits 1 + 8 scales x 4 + index bits 1 +
+        // packing flag 1 + 6272 x 4 bits
         assertEquals(5 + 1 + 8 + 1 + 4 + 1 + 32 + 1 + 1 + 6272 * 4 / 8, e.bytes());
         assertEquals("dense, 4-bit codes", e.encoding());
         assertEquals(4 * 6272, e.denseBytes());
@@ -136,7 +141,8 @@ class CompactModelTest {
         CompactModel.Entry e = entries.get(0);
         int kept = 6272 / 10;
         assertEquals("sparse 4-bit index, 6-bit codes", e.encoding());
-        // header 5 + 1 + 8 + 1, channels 4, bits 1, scales 32, index bits 1, entry count 4, flag 1 + gaps, flag 1 + codes
+        // header 5 + 1 + 8 + 1, channels 4, bits 1, scales 32, index bits 1, entry count 4,
+        // flag 1 + gaps, flag 1 + codes
         assertEquals(15 + 4 + 1 + 32 + 1 + 4 + 1 + (kept * 4 + 7) / 8 + 1 + (kept * 6 + 7) / 8, e.bytes());
         assertEquals(0.9, e.sparsity(), 0.001);
         assertTrue(e.ratio() > 10, "ratio " + e.ratio());
@@ -155,7 +161,8 @@ class CompactModelTest {
         CompactModel.encode(net, Map.of(l.key(), c), false, plain);
         CompactModel.encode(net, Map.of(l.key(), c), true, coded);
         assertTrue(coded.get(0).encoding().contains("(huffman)"), coded.get(0).encoding());
-        assertTrue(coded.get(0).bytes() < plain.get(0).bytes() / 3, coded.get(0).bytes() + " vs " + plain.get(0).bytes());
+        assertTrue(coded.get(0).bytes() < plain.get(0).bytes() / 3,
+                coded.get(0).bytes() + " vs " + plain.get(0).bytes());
     }
 
     @Test
@@ -167,7 +174,8 @@ class CompactModelTest {
         float[] rows = l.rows(net);
         rows[0] = 0.1f;
         l.setRows(net, rows);
-        assertThrows(IllegalStateException.class, () -> CompactModel.encode(net, Map.of(l.key(), c), true, new ArrayList<>()));
+        assertThrows(IllegalStateException.class,
+                () -> CompactModel.encode(net, Map.of(l.key(), c), true, new ArrayList<>()));
     }
 
     @Test
@@ -177,7 +185,8 @@ class CompactModelTest {
         CompactModel.write(net, Map.of(), true, file);
         byte[] all = Files.readAllBytes(file);
         Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
-        DataException e = assertThrows(DataException.class, () -> Net.load(file));
+        InputException e = assertThrows(InputException.class, () -> Net.load(file));
+        assertEquals(InputException.Kind.MODEL_FILE, e.kind());
         assertTrue(e.getMessage().startsWith("cannot read compact model " + file), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
@@ -188,7 +197,7 @@ class CompactModelTest {
         a.getActivation(Nd4j.createFromArray(new float[] {-1f, 0.5f, 2f}), true);
         Net net = Architectures.build(new MlpSpec(List.of(5), Activation.RELU, 0.0), "a", IN, 10, 1)
                 .mapActivations((name, x) -> name.equals("dense1") ? a : x);
-        String json = ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) net.model()).getLayerWiseConfigurations().toJson();
+        String json = ((MultiLayerNetwork) net.model()).getLayerWiseConfigurations().toJson();
         var back = org.deeplearning4j.nn.conf.MultiLayerConfiguration.fromJson(json);
         var act = ((org.deeplearning4j.nn.conf.layers.BaseLayer) back.getConf(0).getLayer()).getActivationFn();
         assertEquals(a, act);

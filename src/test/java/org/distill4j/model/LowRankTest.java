@@ -8,14 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.distill4j.config.Activation;
-import org.distill4j.config.LeNet5Spec;
-import org.distill4j.config.MlpSpec;
+import org.distill4j.model.LeNet5Spec;
+import org.distill4j.model.MlpSpec;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Truncated-SVD factorization: exact at full rank, hand-computed singular values and energy ranks, parameter counts. */
+/**
+ * Truncated-SVD factorization: exact at full rank, hand-computed singular values and energy ranks, parameter counts.
+ */
 class LowRankTest {
     static final Architectures.InputShape IN = new Architectures.InputShape(1, 28, 28);
     static final INDArray X = Nd4j.rand(DataType.FLOAT, 11, IN.flat());

@@ -32,7 +32,8 @@ class QuantizedActivationTest {
         a.getActivation(Nd4j.createFromArray(0f, 100f), true);
         assertArrayEquals(new double[] {0, 3.825}, a.range(), 1e-6);
         // scale 3.825 / 255 = 0.015: 10 clamps to 3.825, 0.0224 rounds to 0.015, 0.0226 to 0.03
-        assertArrayEquals(new float[] {3.825f, 0.015f, 0.03f}, f(a.getActivation(Nd4j.createFromArray(10f, 0.0224f, 0.0226f), false)), 1e-6f);
+        assertArrayEquals(new float[] {3.825f, 0.015f, 0.03f},
+                f(a.getActivation(Nd4j.createFromArray(10f, 0.0224f, 0.0226f), false)), 1e-6f);
     }
 
     @Test
@@ -44,7 +45,8 @@ class QuantizedActivationTest {
         assertEquals(1, a.observations());
         assertFalse(a.frozen());
         // 4 bits over [0, 1.5]: scale 0.1, so 0.74 -> 0.7 and 0.76 -> 0.8
-        assertArrayEquals(new float[] {0.7f, 0.8f}, f(a.getActivation(Nd4j.createFromArray(0.74f, 0.76f), false)), 1e-6f);
+        assertArrayEquals(new float[] {0.7f, 0.8f}, f(a.getActivation(Nd4j.createFromArray(0.74f, 0.76f), false)),
+                1e-6f);
     }
 
     @Test
@@ -61,6 +63,7 @@ class QuantizedActivationTest {
     void passesThroughBeforeTheFirstObservation() {
         QuantizedActivation a = new QuantizedActivation(new ActivationReLU(), 2, 0.5, 5);
         assertArrayEquals(new float[] {0f, 0.123f}, f(a.getActivation(Nd4j.createFromArray(-3f, 0.123f), false)), 0f);
-        assertArrayEquals(new float[] {0f, 7f}, f(a.backprop(Nd4j.createFromArray(-3f, 0.123f), Nd4j.createFromArray(5f, 7f)).getFirst()), 0f);
+        assertArrayEquals(new float[] {0f, 7f},
+                f(a.backprop(Nd4j.createFromArray(-3f, 0.123f), Nd4j.createFromArray(5f, 7f)).getFirst()), 0f);
     }
 }

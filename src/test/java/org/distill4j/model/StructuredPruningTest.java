@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.Activation;
-import org.distill4j.config.LeNet5Spec;
-import org.distill4j.config.MlpSpec;
-import org.distill4j.config.ResNetSpec;
+import org.distill4j.model.LeNet5Spec;
+import org.distill4j.model.MlpSpec;
+import org.distill4j.model.ResNetSpec;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,7 +28,8 @@ class StructuredPruningTest {
         String p = u.producer().startsWith("layer") || !net.isGraph() ? prefixOf(net, u.producer()) : u.producer();
         Map<String, INDArray> t = net.model().paramTable();
         for (int c : dead) {
-            WeightLayers.WeightLayer wl = WeightLayers.of(net).stream().filter(l -> l.key().equals(p + "_W")).findFirst().orElseThrow();
+            WeightLayers.WeightLayer wl = WeightLayers.of(net).stream().filter(l -> l.key().equals(p + "_W"))
+                    .findFirst().orElseThrow();
             float[] rows = wl.rows(net);
             int per = rows.length / wl.channels();
             java.util.Arrays.fill(rows, c * per, (c + 1) * per, 0f);
@@ -47,7 +49,7 @@ class StructuredPruningTest {
         if (net.isGraph()) {
             return layer;
         }
-        var confs = ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) net.model()).getLayerWiseConfigurations().getConfs();
+        var confs = ((MultiLayerNetwork) net.model()).getLayerWiseConfigurations().getConfs();
         for (int i = 0; i < confs.size(); i++) {
             if (layer.equals(confs.get(i).getLayer().getLayerName())) {
                 return String.valueOf(i);
@@ -82,7 +84,8 @@ class StructuredPruningTest {
     void lenetConvFiltersFeedingTheFlattenedDenseLayer() {
         Net net = Architectures.build(new LeNet5Spec(Activation.RELU), "a", IN, 10, 2);
         List<StructuredPruning.Unit> units = StructuredPruning.units(net);
-        assertEquals(List.of("conv1", "conv2", "dense1", "dense2"), units.stream().map(StructuredPruning.Unit::producer).toList());
+        assertEquals(List.of("conv1", "conv2", "dense1", "dense2"),
+                units.stream().map(StructuredPruning.Unit::producer).toList());
         StructuredPruning.Unit conv2 = units.get(1);
         assertEquals("dense1", conv2.consumer());
         assertEquals(25, conv2.spatial());
@@ -98,9 +101,11 @@ class StructuredPruningTest {
     void resnetPrunesOnlyChannelsNoAddTies() {
         Net net = Architectures.build(new ResNetSpec(8, 4), "a", IN, 10, 3);
         List<StructuredPruning.Unit> units = StructuredPruning.units(net);
-        assertEquals(List.of(new StructuredPruning.Unit("g1b1_1_conv", WeightLayers.Kind.CONV, 4, "g1b1_1_bn", "g1b1_2_conv", 1),
+        assertEquals(List.of(
+                new StructuredPruning.Unit("g1b1_1_conv", WeightLayers.Kind.CONV, 4, "g1b1_1_bn", "g1b1_2_conv", 1),
                 new StructuredPruning.Unit("g2b1_1_conv", WeightLayers.Kind.CONV, 8, "g2b1_1_bn", "g2b1_2_conv", 1),
-                new StructuredPruning.Unit("g3b1_1_conv", WeightLayers.Kind.CONV, 16, "g3b1_1_bn", "g3b1_2_conv", 1)), units);
+                new StructuredPruning.Unit("g3b1_1_conv", WeightLayers.Kind.CONV, 16, "g3b1_1_bn", "g3b1_2_conv", 1)),
+                units);
         kill(net, units.get(0), 1);
         kill(net, units.get(2), 2, 3, 9, 10);
         Map<String, int[]> keep = Map.of("g1b1_1_conv", StructuredPruning.keepByNorm(net, units.get(0), 0.25, false),

@@ -15,7 +15,10 @@ import org.distill4j.config.SweepConfigLoader;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.Test;
 
-/** Arbiter's generators behind {@link SearchStrategy}: the grid's exact points, seeded random draws, genetic search improving. */
+/**
+ * Arbiter's generators behind {@link SearchStrategy}: the grid's exact points, seeded random draws,
+ * genetic search improving.
+ */
 class SearchStrategiesTest {
     static SweepConfig config(String yaml) throws Exception {
         JsonNode tree = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder().build().readTree(yaml);
@@ -62,12 +65,14 @@ class SearchStrategiesTest {
         assertEquals(2 * 3 * 3, SearchStrategies.Grid.size(config(SPACE + "strategy: {type: grid, points: 3}\n")));
         // integer 2..8 has 7 values: 10 points give 7; continuous gives 10
         assertEquals(2 * 7 * 10, SearchStrategies.Grid.size(config(SPACE + "strategy: {type: grid, points: 10}\n")));
-        String huge = SPACE.replace("objective", "  a: {continuous: [0, 1]}\n  b: {continuous: [0, 1]}\n  c: {continuous: [0, 1]}\nobjective")
-                + "strategy: {type: grid, points: 100}\nmax_trials: 50\n"; // 2 choices x 7 integers x 100^4 continuous points
+        // 2 choices x 7 integers x 100^4 continuous points
+        String huge = SPACE.replace("objective",
+                "  a: {continuous: [0, 1]}\n  b: {continuous: [0, 1]}\n  c: {continuous: [0, 1]}\nobjective")
+                + "strategy: {type: grid, points: 100}\nmax_trials: 50\n";
         var e = org.junit.jupiter.api.Assertions.assertThrows(org.distill4j.config.ConfigException.class,
                 () -> SearchStrategies.create(config(huge)));
-        assertEquals("strategy.points: the grid has 1400000000 points (more than 1000000); use fewer points or choices, or random or genetic search",
-                e.getMessage());
+        assertEquals("strategy.points: the grid has 1400000000 points (more than 1000000); use fewer points or "
+                + "choices, or random or genetic search", e.getMessage());
     }
 
     @Test
@@ -75,7 +80,8 @@ class SearchStrategiesTest {
         String yaml = SPACE + "strategy: {type: grid, points: 3, seed: 7}\nmax_trials: 5\n";
         List<SearchStrategy.Point> a = SearchStrategies.create(config(yaml)).next(5);
         List<SearchStrategy.Point> b = SearchStrategies.create(config(yaml)).next(5);
-        assertEquals(a.stream().map(SearchStrategy.Point::params).toList(), b.stream().map(SearchStrategy.Point::params).toList());
+        assertEquals(a.stream().map(SearchStrategy.Point::params).toList(),
+                b.stream().map(SearchStrategy.Point::params).toList());
         assertNotEquals(List.of(1, 2L, 0.5), List.copyOf(a.get(0).params().values()), "not the sequential head");
     }
 
@@ -94,7 +100,8 @@ class SearchStrategiesTest {
                 """;
         List<SearchStrategy.Point> a = SearchStrategies.create(config(yaml)).next(400);
         List<SearchStrategy.Point> b = SearchStrategies.create(config(yaml)).next(400);
-        assertEquals(a.stream().map(SearchStrategy.Point::params).toList(), b.stream().map(SearchStrategy.Point::params).toList());
+        assertEquals(a.stream().map(SearchStrategy.Point::params).toList(),
+                b.stream().map(SearchStrategy.Point::params).toList());
         int[] perDecade = new int[3];
         Set<Object> bits = new HashSet<>();
         for (SearchStrategy.Point p : a) {
@@ -120,7 +127,8 @@ class SearchStrategiesTest {
         double lr = (Double) p.get("lr");
         long bits = (Long) p.get("bits");
         int t = ((Number) p.get("t")).intValue();
-        return -Math.pow(Math.log10(lr) - Math.log10(3e-3), 2) - Math.pow(bits - 6, 2) / 4.0 - Math.pow(Math.log(t / 4.0), 2);
+        return -Math.pow(Math.log10(lr) - Math.log10(3e-3), 2) - Math.pow(bits - 6, 2) / 4.0
+                - Math.pow(Math.log(t / 4.0), 2);
     }
 
     static final String GENETIC = """
@@ -185,10 +193,12 @@ class SearchStrategiesTest {
 
         SearchStrategy resumed = SearchStrategies.create(config(GENETIC));
         List<SearchStrategy.Scored> results = history.stream()
-                .map(t -> new SearchStrategy.Scored(t, t.status == Trial.Status.FAILED ? null : objective(t.params))).toList();
+                .map(t -> new SearchStrategy.Scored(t, t.status == Trial.Status.FAILED ? null : objective(t.params)))
+                .toList();
         resumed.replay(history, results);
         List<SearchStrategy.Point> got = resumed.next(16);
-        assertEquals(expected.stream().map(SearchStrategy.Point::params).toList(), got.stream().map(SearchStrategy.Point::params).toList());
+        assertEquals(expected.stream().map(SearchStrategy.Point::params).toList(),
+                got.stream().map(SearchStrategy.Point::params).toList());
     }
 
     static final String SMALL = """
@@ -229,7 +239,8 @@ class SearchStrategiesTest {
 
     @Test
     void geneticSearchNeverRepeatsAPoint() throws Exception {
-        SearchStrategy s = SearchStrategies.create(config(SMALL + "strategy: {type: genetic, population: 3, seed: 2}\n"));
+        SearchStrategy s = SearchStrategies.create(
+                config(SMALL + "strategy: {type: genetic, population: 3, seed: 2}\n"));
         List<Map<String, Object>> seen = new ArrayList<>();
         for (int g = 0; g < 10; g++) {
             List<SearchStrategy.Point> batch = s.next(3);

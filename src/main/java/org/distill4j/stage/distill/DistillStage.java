@@ -1,23 +1,26 @@
 package org.distill4j.stage.distill;
 
-import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.distill4j.config.DistillStageConfig;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.eval.Evaluator;
-import org.distill4j.loss.DistillationLoss;
 import org.distill4j.model.Net;
-import org.distill4j.pipeline.Objective;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
-import org.distill4j.pipeline.Trainer;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Objective;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.Teacher;
+import org.distill4j.spi.Trainer;
 
 /**
- * {@code type: distill}: trains the student on the teacher's logits with {@link DistillationLoss}, the teacher's
+ * {@code type: distill}: trains the student on the teacher with the configured distillation loss, the teacher's
  * logits cached when the input pipeline is deterministic (see {@link Objective#distillation}).
  */
 public final class DistillStage implements Stage {
+    public static final StageType<DistillStageConfig> TYPE = new StageType<>(DistillStageConfig.TYPE,
+            DistillStageConfig.class, DistillStageConfig::bind, (c, path) -> new DistillStage(c));
     private static final Logger LOG = LogManager.getLogger(DistillStage.class);
     private final DistillStageConfig config;
 
@@ -26,18 +29,17 @@ public final class DistillStage implements Stage {
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
-        Net teacher = ctx.model(ModelSlot.TEACHER);
+    public StageResult run(StageContext ctx) throws Exception {
+        Teacher teacher = ctx.teacher();
         Net student = ctx.model(ModelSlot.STUDENT);
-        Objective objective = Objective.distillation(ctx, config.name(), teacher, config.temperature(), config.alpha(), config.cacheTeacher());
-        LOG.info("{}: T = {}, alpha = {}; teacher test accuracy {}", config.name(), config.temperature(), config.alpha(),
-                String.format("%.4f", Evaluator.accuracy(teacher, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE)));
-        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), ModelSlot.STUDENT, student, config.training(),
-                objective.loss(), objective.labels());
-        ctx.put(ModelSlot.STUDENT, r.net(), config.name());
-        ctx.saveModel(config.name(), r.net());
-        Map<String, Object> times = new java.util.LinkedHashMap<>(r.toMap());
-        times.put("teacher_logits_cached", Objective.cacheDecision(config.cacheTeacher(), ctx.train().deterministic()).getKey());
-        ctx.stageTimes().put(config.name(), times);
+        Objective objective = Objective.distillation(ctx, config.name(), teacher, config.loss(), config.cacheTeacher());
+        LOG.info("{}: {}; teacher test accuracy {}", config.name(), objective.description(),
+                String.format("%.4f", Evaluator.accuracy(ctx.model(ModelSlot.TEACHER), ctx.test(),
+                        Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE)));
+        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), ModelSlot.STUDENT, student,
+                config.training(), objective.loss(), objective.labels());
+        boolean cached = Objective.cacheDecision(config.cacheTeacher(), ctx.train().deterministic()).getKey();
+        return StageResult.handOn(ModelSlot.STUDENT, ModelState.of(r.net(), config.name()),
+                r.report().with("teacher_logits_cached", cached));
     }
 }

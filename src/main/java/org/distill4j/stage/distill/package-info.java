@@ -1,4 +1,5 @@
 /**
- * The {@code distill} stage: Hinton distillation with cached or per-batch teacher logits.
+ * The {@code distill} stage: distillation with a configured loss ({@code kd} by default), teacher
+ * logits cached or per batch.
  */
 package org.distill4j.stage.distill;

@@ -5,14 +5,17 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.distill4j.config.ExportStageConfig;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.data.Batches;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.model.CompactModel;
 import org.distill4j.model.Net;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
+import org.distill4j.run.StageReport;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -22,6 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (also in {@code <name>.json}).
  */
 public final class ExportStage implements Stage {
+    public static final StageType<ExportStageConfig> TYPE = new StageType<>(ExportStageConfig.TYPE,
+            ExportStageConfig.class, ExportStageConfig::bind, (c, path) -> new ExportStage(c));
     private static final Logger LOG = LogManager.getLogger(ExportStage.class);
     private final ExportStageConfig config;
 
@@ -30,15 +35,17 @@ public final class ExportStage implements Stage {
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
+    public StageResult run(StageContext ctx) throws Exception {
         ModelSlot slot = config.model();
-        Net net = ctx.model(slot);
+        ModelState state = ctx.state(slot);
+        Net net = state.net();
         Path file = ctx.runDir().file(config.name() + ".d4jc");
-        CompactModel.Summary s = CompactModel.write(net, ctx.quantized(slot), config.huffman(), file);
+        CompactModel.Summary s = CompactModel.write(net, state.quantized(), config.huffman(), file);
         Net loaded = CompactModel.read(file);
         long mismatched = compare(net, loaded, ctx.test());
         if (mismatched > 0) {
-            throw new IllegalStateException(file + " does not reproduce the " + slot.yaml() + ": " + mismatched + " test logits differ");
+            throw new IllegalStateException(file + " does not reproduce the " + slot.yaml() + ": " + mismatched
+                    + " test logits differ");
         }
         double acc = Evaluator.accuracy(loaded, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
         Map<String, Object> report = new LinkedHashMap<>();
@@ -55,12 +62,14 @@ public final class ExportStage implements Stage {
         report.put("logits_identical", true);
         report.put("params", s.entries().stream().map(CompactModel.Entry::toMap).toList());
         ctx.runDir().writeJson(config.name() + ".json", report);
-        LOG.info("{}: wrote {} ({} bytes, {}x smaller than fp32 weights; parameters alone {}x); read back: test logits identical, accuracy {}\n{}",
-                config.name(), file.getFileName(), s.fileBytes(), String.format("%.1f", (double) s.denseBytes() / s.fileBytes()),
-                String.format("%.1f", (double) s.denseBytes() / s.parameterBytes()), String.format("%.4f", acc), s.table());
-        Map<String, Object> times = new LinkedHashMap<>(report);
-        times.remove("params");
-        ctx.stageTimes().put(config.name(), times);
+        LOG.info("{}: wrote {} ({} bytes, {}x smaller than fp32 weights; parameters alone {}x); read back: test logits "
+                + "identical, accuracy {}\n{}", config.name(), file.getFileName(), s.fileBytes(),
+                String.format("%.1f", (double) s.denseBytes() / s.fileBytes()),
+                String.format("%.1f", (double) s.denseBytes() / s.parameterBytes()),
+                String.format("%.4f", acc), s.table());
+        Map<String, Object> details = new LinkedHashMap<>(report);
+        details.remove("params");
+        return StageResult.report(StageReport.of(details));
     }
 
     /** How many test logits differ (bitwise) between two networks. */

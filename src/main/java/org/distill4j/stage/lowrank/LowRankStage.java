@@ -7,19 +7,23 @@ import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.distill4j.config.ConfigException;
-import org.distill4j.config.LowRankStageConfig;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.model.LowRank;
 import org.distill4j.model.ModelSummary;
 import org.distill4j.model.Net;
-import org.distill4j.pipeline.Objective;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
-import org.distill4j.pipeline.Trainer;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Objective;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.Trainer;
 
 /** {@code type: lowrank}: factorizes the dense layers by truncated SVD, then fine-tunes the thinner network. */
 public final class LowRankStage implements Stage {
+    public static final StageType<LowRankStageConfig> TYPE = new StageType<>(LowRankStageConfig.TYPE,
+            LowRankStageConfig.class, LowRankStageConfig::bind, LowRankStage::new);
     private static final Logger LOG = LogManager.getLogger(LowRankStage.class);
     private final LowRankStageConfig config;
     private final String path;
@@ -32,14 +36,15 @@ public final class LowRankStage implements Stage {
     /** The dense layers to factorize (name → fan-in, units). */
     private Map<String, long[]> layers(Net net) {
         if (net.isGraph()) {
-            throw new ConfigException(path + ".type", "lowrank factorizes dense layers of layer-list networks (mlp, lenet5, layers); the "
+            throw new ConfigException(path + ".type",
+                    "lowrank factorizes dense layers of layer-list networks (mlp, lenet5, layers); the "
                     + config.model().yaml() + " is a graph");
         }
         Map<String, Integer> dense = LowRank.denseLayers(net);
         for (int j = 0; j < config.skip().size(); j++) {
             if (!dense.containsKey(config.skip().get(j))) {
-                throw new ConfigException(path + ".skip[" + j + "]", "no dense layer '" + config.skip().get(j) + "'; dense layers: "
-                        + String.join(", ", dense.keySet()));
+                throw new ConfigException(path + ".skip[" + j + "]", "no dense layer '" + config.skip().get(j)
+                        + "'; dense layers: " + String.join(", ", dense.keySet()));
             }
         }
         Map<String, long[]> out = new LinkedHashMap<>();
@@ -62,15 +67,15 @@ public final class LowRankStage implements Stage {
             for (Map.Entry<String, long[]> e : layers.entrySet()) {
                 long max = Math.min(e.getValue()[0], e.getValue()[1]);
                 if (config.rank() > max) {
-                    throw new ConfigException(path + ".rank", "must be at most " + max + " for layer " + e.getKey() + " ("
-                            + e.getValue()[0] + " x " + e.getValue()[1] + "), got " + config.rank());
+                    throw new ConfigException(path + ".rank", "must be at most " + max + " for layer " + e.getKey()
+                            + " (" + e.getValue()[0] + " x " + e.getValue()[1] + "), got " + config.rank());
                 }
             }
         }
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
+    public StageResult run(StageContext ctx) throws Exception {
         ModelSlot slot = config.model();
         Net initial = ctx.model(slot);
         Map<String, long[]> layers = layers(initial);
@@ -99,13 +104,14 @@ public final class LowRankStage implements Stage {
         ModelSummary after = ModelSummary.of(factored, ctx.input());
         double accBefore = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
         double accFactored = Evaluator.accuracy(factored, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        LOG.info("{}: ranks {}; params {} -> {}, FLOPs/sample {} -> {}; test accuracy {} -> {} before fine-tuning", config.name(), ranks,
-                before.params(), after.params(), before.flops(), after.flops(), String.format("%.4f", accBefore), String.format("%.4f", accFactored));
+        LOG.info("{}: ranks {}; params {} -> {}, FLOPs/sample {} -> {}; test accuracy {} -> {} before fine-tuning",
+                config.name(), ranks, before.params(), after.params(), before.flops(), after.flops(),
+                String.format("%.4f", accBefore), String.format("%.4f", accFactored));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
-        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, factored, config.finetune().training(),
-                objective.loss(), objective.labels());
+        Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, factored,
+                config.finetune().training(), objective.loss(), objective.labels());
         double accAfter = Evaluator.accuracy(r.net(), ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        Map<String, Object> report = new LinkedHashMap<>();
         report.put("objective", objective.description());
         report.put("params_before", before.params());
         report.put("params_after", after.params());
@@ -115,9 +121,8 @@ public final class LowRankStage implements Stage {
         report.put("test_acc_factored", accFactored);
         report.put("test_acc_after", accAfter);
         report.put("layers", perLayer);
-        LOG.info("{}: test accuracy {} -> {} after fine-tuning", config.name(), String.format("%.4f", accBefore), String.format("%.4f", accAfter));
-        ctx.put(slot, r.net(), config.name());
-        ctx.saveModel(config.name(), r.net());
-        ctx.stageTimes().put(config.name(), report);
+        LOG.info("{}: test accuracy {} -> {} after fine-tuning", config.name(), String.format("%.4f", accBefore),
+                String.format("%.4f", accAfter));
+        return StageResult.handOn(slot, ModelState.of(r.net(), config.name()), r.report().with(report));
     }
 }

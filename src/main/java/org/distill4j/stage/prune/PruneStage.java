@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.distill4j.bench.ThroughputBench;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ModelSlot;
-import org.distill4j.config.PruneStageConfig;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.listen.MaskListener;
 import org.distill4j.math.Magnitude;
@@ -18,11 +18,16 @@ import org.distill4j.model.StructuredPruning;
 import org.distill4j.model.WeightLayers;
 import org.distill4j.model.WeightLayers.WeightLayer;
 import org.distill4j.model.WeightMasks;
-import org.distill4j.pipeline.Objective;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
-import org.distill4j.pipeline.StepHook;
-import org.distill4j.pipeline.Trainer;
+import org.distill4j.run.AtomicFiles;
+import org.distill4j.run.Json;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Objective;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.StepHook;
+import org.distill4j.spi.Trainer;
 
 /**
  * {@code type: prune}: gradual magnitude pruning (Zhu &amp; Gupta 2017) while fine-tuning, with the distillation
@@ -31,6 +36,8 @@ import org.distill4j.pipeline.Trainer;
  * exactly zero. The masks are handed on with the model for later stages (quantization keeps them).
  */
 public final class PruneStage implements Stage {
+    public static final StageType<PruneStageConfig> TYPE = new StageType<>(PruneStageConfig.TYPE,
+            PruneStageConfig.class, PruneStageConfig::bind, PruneStage::new);
     private static final Logger LOG = LogManager.getLogger(PruneStage.class);
     private final PruneStageConfig config;
     private final String path;
@@ -44,13 +51,15 @@ public final class PruneStage implements Stage {
     public void check(Map<ModelSlot, Net> models) {
         if (config.structure() == PruneStageConfig.Structure.FILTERS) {
             if (units(models.get(config.model())).isEmpty()) {
-                throw new ConfigException(path + ".structure", "the " + config.model().yaml() + " has no prunable filters or units outside 'skip' "
+                throw new ConfigException(path + ".structure", "the " + config.model().yaml()
+                        + " has no prunable filters or units outside 'skip' "
                         + "(channels tied by a residual add, and the output layer, are never pruned)");
             }
             return;
         }
         if (layers(models.get(config.model())).isEmpty()) {
-            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml() + "; nothing left to prune");
+            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml()
+                    + "; nothing left to prune");
         }
     }
 
@@ -70,10 +79,9 @@ public final class PruneStage implements Stage {
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
+    public StageResult run(StageContext ctx) throws Exception {
         if (config.structure() == PruneStageConfig.Structure.FILTERS) {
-            runStructured(ctx);
-            return;
+            return runStructured(ctx);
         }
         ModelSlot slot = config.model();
         Net initial = ctx.model(slot);
@@ -81,7 +89,8 @@ public final class PruneStage implements Stage {
         long total = Trainer.totalSteps(ctx, config.finetune().training());
         long end = config.end() != null ? config.end() : Math.round(0.7 * total);
         if (end >= total) {
-            throw new ConfigException(path + ".end", "must be below the stage's " + total + " optimizer steps, got " + end);
+            throw new ConfigException(path + ".end", "must be below the stage's " + total
+                    + " optimizer steps, got " + end);
         }
         if (config.begin() > end) {
             throw new ConfigException(path + ".begin", "must be <= end (" + end + "), got " + config.begin());
@@ -89,11 +98,13 @@ public final class PruneStage implements Stage {
         Map<String, PruningSchedule> schedules = new LinkedHashMap<>();
         for (WeightLayer l : layers) {
             double t = target(l);
-            schedules.put(l.key(), new PruningSchedule(Math.min(config.initialSparsity(), t), t, config.begin(), end, config.frequency()));
+            schedules.put(l.key(), new PruningSchedule(Math.min(config.initialSparsity(), t), t, config.begin(), end,
+                    config.frequency()));
         }
         double before = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        LOG.info("{}: pruning {} of the {}'s weight layers ({}), {} scope, steps {}..{} every {} of {}; skipped: {}; test accuracy before {}",
-                config.name(), layers.size(), slot.yaml(), describe(layers), config.scope().yaml(), config.begin(), end, config.frequency(), total,
+        LOG.info("{}: pruning {} of the {}'s weight layers ({}), {} scope, steps {}..{} every {} of {}; skipped: {}; "
+                + "test accuracy before {}", config.name(), layers.size(), slot.yaml(), describe(layers),
+                config.scope().yaml(), config.begin(), end, config.frequency(), total,
                 config.skip().isEmpty() ? "none" : String.join(", ", config.skip()), String.format("%.4f", before));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
         Hook hook = new Hook(layers, schedules);
@@ -102,14 +113,15 @@ public final class PruneStage implements Stage {
         Net net = r.net();
         hook.current.apply(net);
         double after = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        Map<String, Object> report = new LinkedHashMap<>();
         report.put("objective", objective.description());
         report.put("test_acc_before", before);
         report.put("test_acc_after", after);
         report.put("weight_sparsity", sparsity(net, WeightLayers.of(net)));
         report.put("pruned_layers_sparsity", sparsity(net, layers));
         List<Map<String, Object>> perLayer = new ArrayList<>();
-        StringBuilder table = new StringBuilder(String.format("%-20s %-7s %10s %9s %9s%n", "layer", "kind", "weights", "target", "sparsity"));
+        StringBuilder table = new StringBuilder(String.format("%-20s %-7s %10s %9s %9s%n", "layer", "kind", "weights",
+                "target", "sparsity"));
         for (WeightLayer l : WeightLayers.of(net)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("layer", l.layer());
@@ -124,22 +136,22 @@ public final class PruneStage implements Stage {
                     s == null ? "skipped" : String.format("%.2f%%", 100 * s.finalSparsity()), 100 * sp));
         }
         report.put("layers", perLayer);
-        LOG.info("{}: test accuracy {} -> {}; weight sparsity {}\n{}", config.name(), String.format("%.4f", before), String.format("%.4f", after),
-                String.format("%.2f%%", 100 * (double) report.get("weight_sparsity")), table.toString().stripTrailing());
-        ctx.put(slot, net, config.name());
-        ctx.putMasks(slot, hook.current);
-        ctx.saveModel(config.name(), net);
-        ctx.stageTimes().put(config.name(), report);
+        LOG.info("{}: test accuracy {} -> {}; weight sparsity {}\n{}", config.name(), String.format("%.4f", before),
+                String.format("%.4f", after), String.format("%.2f%%", 100 * (double) report.get("weight_sparsity")),
+                table.toString().stripTrailing());
+        return StageResult.handOn(slot, ModelState.of(net, config.name()).withMasks(hook.current),
+                r.report().with(report));
     }
 
     /** {@code structure: filters}: one-shot removal of the lowest-norm filters, a smaller network, then fine-tuning. */
-    private void runStructured(StageContext ctx) throws Exception {
+    private StageResult runStructured(StageContext ctx) throws Exception {
         ModelSlot slot = config.model();
         Net initial = ctx.model(slot);
         List<StructuredPruning.Unit> units = units(initial);
         Map<String, int[]> keep = new LinkedHashMap<>();
         List<Map<String, Object>> perLayer = new ArrayList<>();
-        StringBuilder table = new StringBuilder(String.format("%-16s %-6s %9s %9s%n", "layer", "kind", "channels", "kept"));
+        StringBuilder table = new StringBuilder(
+                String.format("%-16s %-6s %9s %9s%n", "layer", "kind", "channels", "kept"));
         for (StructuredPruning.Unit u : units) {
             double f = config.sparsityByKind().get(u.kind().yaml(), config.sparsity());
             int[] k = StructuredPruning.keepByNorm(initial, u, f, config.norm() == PruneStageConfig.Norm.L2);
@@ -155,22 +167,24 @@ public final class PruneStage implements Stage {
         Net pruned = StructuredPruning.prune(initial, units, keep);
         org.distill4j.model.ModelSummary before = org.distill4j.model.ModelSummary.of(initial, ctx.input());
         org.distill4j.model.ModelSummary after = org.distill4j.model.ModelSummary.of(pruned, ctx.input());
-        org.distill4j.eval.ThroughputBench bench = new org.distill4j.eval.ThroughputBench(ctx.test(), Evaluator.DEFAULT_BATCH);
+        ThroughputBench bench = new ThroughputBench(ctx.test(), Evaluator.DEFAULT_BATCH);
         double speedBefore = bench.run(bench.infer("before", initial), 3, 20, 3).samplesPerSecond();
         double speedAfter = bench.run(bench.infer("after", pruned), 3, 20, 3).samplesPerSecond();
         double accBefore = Evaluator.accuracy(initial, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
         double accPruned = Evaluator.accuracy(pruned, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        LOG.info("{}: removed the lowest-{} filters/units of {} layers: params {} -> {}, FLOPs/sample {} -> {}, inference {} -> {} samples/s "
-                        + "({}x, batch {}); test accuracy {} -> {} before fine-tuning\n{}", config.name(), config.norm().yaml(), units.size(),
-                before.params(), after.params(), before.flops(), after.flops(), String.format("%.0f", speedBefore), String.format("%.0f", speedAfter),
-                String.format("%.2f", speedAfter / speedBefore), Evaluator.DEFAULT_BATCH, String.format("%.4f", accBefore),
+        LOG.info("{}: removed the lowest-{} filters/units of {} layers: params {} -> {}, FLOPs/sample {} -> {}, "
+                        + "inference {} -> {} samples/s ({}x, batch {}); test accuracy {} -> {} before fine-tuning\n{}",
+                config.name(), config.norm().yaml(), units.size(),
+                before.params(), after.params(), before.flops(), after.flops(), String.format("%.0f", speedBefore),
+                String.format("%.0f", speedAfter), String.format("%.2f", speedAfter / speedBefore),
+                Evaluator.DEFAULT_BATCH, String.format("%.4f", accBefore),
                 String.format("%.4f", accPruned), table.toString().stripTrailing());
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, pruned, config.finetune().training(),
                 objective.loss(), objective.labels());
         Net net = r.net();
         double accAfter = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        Map<String, Object> report = new LinkedHashMap<>();
         report.put("structure", config.structure().yaml());
         report.put("objective", objective.description());
         report.put("params_before", before.params());
@@ -184,10 +198,9 @@ public final class PruneStage implements Stage {
         report.put("test_acc_pruned", accPruned);
         report.put("test_acc_after", accAfter);
         report.put("layers", perLayer);
-        LOG.info("{}: test accuracy {} -> {} after fine-tuning", config.name(), String.format("%.4f", accBefore), String.format("%.4f", accAfter));
-        ctx.put(slot, net, config.name());
-        ctx.saveModel(config.name(), net);
-        ctx.stageTimes().put(config.name(), report);
+        LOG.info("{}: test accuracy {} -> {} after fine-tuning", config.name(), String.format("%.4f", accBefore),
+                String.format("%.4f", accAfter));
+        return StageResult.handOn(slot, ModelState.of(net, config.name()), r.report().with(report));
     }
 
     private static String describe(List<WeightLayer> layers) {
@@ -255,13 +268,13 @@ public final class PruneStage implements Stage {
         @Override
         public void save(Net net, java.nio.file.Path dir) throws java.io.IOException {
             current.write(dir.resolve("masks.bin"));
-            org.distill4j.run.AtomicFiles.writeString(dir.resolve("prune.json"), "{\"target_sparsity\": " + targetNow + "}\n");
+            AtomicFiles.writeString(dir.resolve("prune.json"), "{\"target_sparsity\": " + targetNow + "}\n");
         }
 
         @Override
         public void restore(Net net, java.nio.file.Path dir) throws java.io.IOException {
             current = WeightMasks.read(dir.resolve("masks.bin"));
-            targetNow = org.distill4j.run.Json.MAPPER.readTree(dir.resolve("prune.json").toFile()).path("target_sparsity").asDouble();
+            targetNow = Json.MAPPER.readTree(dir.resolve("prune.json").toFile()).path("target_sparsity").asDouble();
         }
 
         @Override

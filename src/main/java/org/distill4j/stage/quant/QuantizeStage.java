@@ -1,5 +1,6 @@
 package org.distill4j.stage.quant;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ModelSlot;
-import org.distill4j.config.QuantizeStageConfig;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Net;
@@ -16,11 +16,14 @@ import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.WeightLayers;
 import org.distill4j.model.WeightLayers.WeightLayer;
 import org.distill4j.model.WeightMasks;
-import org.distill4j.pipeline.Objective;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
-import org.distill4j.pipeline.StepHook;
-import org.distill4j.pipeline.Trainer;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Objective;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.StepHook;
+import org.distill4j.spi.Trainer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
@@ -33,6 +36,8 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
  * quantized model.
  */
 public final class QuantizeStage implements Stage {
+    public static final StageType<QuantizeStageConfig> TYPE = new StageType<>(QuantizeStageConfig.TYPE,
+            QuantizeStageConfig.class, QuantizeStageConfig::bind, QuantizeStage::new);
     private static final Logger LOG = LogManager.getLogger(QuantizeStage.class);
     private final QuantizeStageConfig config;
     private final String path;
@@ -45,7 +50,8 @@ public final class QuantizeStage implements Stage {
     @Override
     public void check(Map<ModelSlot, Net> models) {
         if (layers(models.get(config.model())).isEmpty()) {
-            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml() + "; nothing left to quantize");
+            throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml()
+                    + "; nothing left to quantize");
         }
     }
 
@@ -58,7 +64,7 @@ public final class QuantizeStage implements Stage {
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
+    public StageResult run(StageContext ctx) throws Exception {
         ModelSlot slot = config.model();
         Net unfolded = ctx.model(slot);
         Net initial = unfolded;
@@ -68,7 +74,8 @@ public final class QuantizeStage implements Stage {
             initial = f.net();
             folded = f.folded();
             if (!folded.isEmpty()) {
-                LOG.info("{}: folded {} BatchNorm layers into the convolutions before them ({})", config.name(), folded.size(), String.join(", ", folded));
+                LOG.info("{}: folded {} BatchNorm layers into the convolutions before them ({})", config.name(),
+                        folded.size(), String.join(", ", folded));
             }
         }
         String output = outputLayer(initial);
@@ -87,9 +94,10 @@ public final class QuantizeStage implements Stage {
                 return new QuantizedActivation(a, config.activationBits(), config.emaDecay(), freezeAfter);
             });
         }
-        WeightMasks masks = ctx.masks(slot);
-        LOG.info("{}: quantization-aware fine-tuning of {} weight layers ({}), activations of {} layers at {} bits (ranges frozen after step {} of {}){}; test accuracy before {}",
-                config.name(), layers.size(), String.join(", ", layers.stream().map(l -> l.layer() + " " + bits(l) + "b").toList()),
+        WeightMasks masks = ctx.state(slot).masks();
+        LOG.info("{}: quantization-aware fine-tuning of {} weight layers ({}), activations of {} layers at {} bits "
+                + "(ranges frozen after step {} of {}){}; test accuracy before {}", config.name(), layers.size(),
+                String.join(", ", layers.stream().map(l -> l.layer() + " " + bits(l) + "b").toList()),
                 quantizedActivations.size(), config.activationBits(), freezeAfter, total,
                 masks == null ? "" : "; pruning masks held", String.format("%.4f", before));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
@@ -98,7 +106,7 @@ public final class QuantizeStage implements Stage {
                 objective.loss(), objective.labels(), hook);
         Net net = r.net();
         double after = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
-        Map<String, Object> report = new LinkedHashMap<>(r.toMap());
+        Map<String, Object> report = new LinkedHashMap<>();
         report.put("objective", objective.description());
         report.put("test_acc_before", before);
         report.put("test_acc_after", after);
@@ -114,20 +122,17 @@ public final class QuantizeStage implements Stage {
         report.put("activation_bits", config.activationBits());
         report.put("batchnorm_folded", folded);
         report.put("activation_ranges", hook.ranges(net));
-        LOG.info("{}: test accuracy {} (float) -> {} (quantized weights{})", config.name(), String.format("%.4f", before),
-                String.format("%.4f", after), config.activationBits() > 0 ? " and activations" : "");
-        ctx.put(slot, net, config.name());
-        if (masks != null) {
-            ctx.putMasks(slot, masks);
-        }
-        ctx.putQuantized(slot, hook.channels);
-        ctx.saveModel(config.name(), net);
-        ctx.stageTimes().put(config.name(), report);
+        LOG.info("{}: test accuracy {} (float) -> {} (quantized weights{})", config.name(),
+                String.format("%.4f", before), String.format("%.4f", after),
+                config.activationBits() > 0 ? " and activations" : "");
+        return StageResult.handOn(slot, ModelState.of(net, config.name()).withMasks(masks).withQuantized(hook.channels),
+                r.report().with(report));
     }
 
     private static String outputLayer(Net net) {
         List<WeightLayer> all = WeightLayers.of(net);
-        return all.stream().filter(l -> l.kind() == WeightLayers.Kind.OUTPUT).map(WeightLayer::layer).findFirst().orElse("");
+        return all.stream().filter(l -> l.kind() == WeightLayers.Kind.OUTPUT).map(WeightLayer::layer)
+                .findFirst().orElse("");
     }
 
     /** Float shadow weights, updated by each step's Δ and re-quantized into the network. */
@@ -212,7 +217,7 @@ public final class QuantizeStage implements Stage {
                         v[j] = in.readFloat();
                     }
                     if (!shadow.containsKey(key) || shadow.get(key).length != v.length) {
-                        throw new java.io.IOException("checkpoint shadow weights for " + key + " do not match the network");
+                        throw new IOException("checkpoint shadow weights for " + key + " do not match the network");
                     }
                     shadow.put(key, v);
                 }

@@ -1,14 +1,18 @@
 package org.distill4j.stage.train;
 
-import org.distill4j.config.TrainStageConfig;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.distill4j.model.Net;
-import org.distill4j.pipeline.Stage;
-import org.distill4j.pipeline.StageContext;
-import org.distill4j.pipeline.Trainer;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Stage;
+import org.distill4j.spi.StageContext;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.Trainer;
 
-/** {@code type: train}: cross-entropy training of one model slot; hands the trained model on and saves it. */
+/** {@code type: train}: cross-entropy training of one model slot; hands the trained model on. */
 public final class TrainStage implements Stage {
+    public static final StageType<TrainStageConfig> TYPE = new StageType<>(TrainStageConfig.TYPE,
+            TrainStageConfig.class, TrainStageConfig::bind, (c, path) -> new TrainStage(c));
     private final TrainStageConfig config;
 
     public TrainStage(TrainStageConfig config) {
@@ -16,12 +20,10 @@ public final class TrainStage implements Stage {
     }
 
     @Override
-    public void run(StageContext ctx) throws Exception {
+    public StageResult run(StageContext ctx) throws Exception {
         Net net = ctx.model(config.model());
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), config.model(), net, config.training(),
                 new SoftmaxCrossEntropyLoss(), (order, from, to, features) -> ctx.train().oneHot(order, from, to));
-        ctx.put(config.model(), r.net(), config.name());
-        ctx.saveModel(config.name(), r.net());
-        ctx.stageTimes().put(config.name(), r.toMap());
+        return StageResult.handOn(config.model(), ModelState.of(r.net(), config.name()), r.report());
     }
 }

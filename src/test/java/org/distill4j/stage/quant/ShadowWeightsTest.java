@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.Activation;
-import org.distill4j.config.MlpSpec;
+import org.distill4j.model.MlpSpec;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Architectures;
@@ -37,7 +37,8 @@ class ShadowWeightsTest {
         float[] shadow0 = layers.get(0).rows(net);
         hook.start(net);
         float[] q0 = layers.get(0).rows(net);
-        assertArrayEquals(Quantizer.quantizeSymmetric(shadow0, layers.get(0).channels(), 2).values(), q0, 0f, "the network holds Q(shadow)");
+        assertArrayEquals(Quantizer.quantizeSymmetric(shadow0, layers.get(0).channels(), 2).values(), q0, 0f,
+                "the network holds Q(shadow)");
 
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, in.flat()).subi(0.5);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 5, 3);
@@ -45,7 +46,8 @@ class ShadowWeightsTest {
             y.putScalar(i, i % 3, 1);
         }
         DataSet batch = new DataSet(x, y);
-        // finite-difference gradient of the mean loss at the quantized weights and at the float shadow, for a few weights
+        // finite-difference gradient of the mean loss at the quantized weights and at the float
+        // shadow, for a few weights
         int[] probe = {0, 5, 11, 17, 23};
         double[] gq = fdGradient(net, layers.get(0), q0, batch, probe);
         double[] gs = fdGradient(net, layers.get(0), shadow0, batch, probe);
@@ -61,8 +63,10 @@ class ShadowWeightsTest {
             assertEquals(-lr * gq[k], shadow1[i] - shadow0[i], 2e-4, "weight " + i);
             apart = Math.max(apart, Math.abs(gq[k] - gs[k]));
         }
-        assertTrue(apart > 1e-2, "2-bit quantization changes the gradient enough for the check to tell the two apart: " + apart);
-        assertArrayEquals(Quantizer.quantizeSymmetric(shadow1, layers.get(0).channels(), 2).values(), layers.get(0).rows(net), 0f);
+        assertTrue(apart > 1e-2,
+                "2-bit quantization changes the gradient enough for the check to tell the two apart: " + apart);
+        assertArrayEquals(Quantizer.quantizeSymmetric(shadow1, layers.get(0).channels(), 2).values(),
+                layers.get(0).rows(net), 0f);
     }
 
     static double[] fdGradient(Net net, WeightLayers.WeightLayer l, float[] at, DataSet batch, int[] probe) {

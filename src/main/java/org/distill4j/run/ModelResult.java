@@ -1,0 +1,24 @@
+package org.distill4j.run;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One model's entry in {@code summary.json} ({@code models.<slot>}), written by the evaluate stage.
+ *
+ * @param trainedBy   the stage that produced the model; null for a loaded model no stage changed
+ * @param modelBytes  size of that stage's saved {@code <stage>.zip}; null when none was saved
+ * @param onednnHelper the oneDNN layer helper the network got, or null
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder(alphabetic = true)
+public record ModelResult(String architecture, @JsonProperty("trained_by") String trainedBy, long params,
+                          @JsonProperty("flops_per_sample") long flopsPerSample,
+                          @JsonProperty("fp32_param_bytes") long fp32ParamBytes,
+                          @JsonProperty("model_bytes") Long modelBytes,
+                          @JsonProperty("inference_samples_per_s") double inferenceSamplesPerSecond,
+                          @JsonProperty("onednn_helper") String onednnHelper,
+                          @JsonProperty("test_accuracy") double testAccuracy,
+                          @JsonProperty("test_top5_accuracy") double testTop5Accuracy) {
+}

@@ -1,0 +1,187 @@
+package org.distill4j.spi;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.TrainingConfig;
+import org.distill4j.data.Batches;
+import org.distill4j.data.ImageDataset;
+import org.distill4j.eval.Evaluator;
+import org.distill4j.model.Net;
+import org.distill4j.run.MetricsLine;
+import org.distill4j.run.Progress;
+import org.distill4j.run.StageReport;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/**
+ * The epoch loop every training stage shares: shuffle with the stage's own seed, fit batch by batch with a
+ * progress bar, then measure loss, train/validation/test accuracy, throughput and time, and append one line
+ * per epoch to {@code metrics.jsonl}. A NaN or infinite loss stops the stage with an error.
+ */
+public final class Trainer {
+    private static final Logger LOG = LogManager.getLogger(Trainer.class);
+    /** Train accuracy is measured on this many examples of the training split (a fixed subset, inference mode). */
+    public static final int TRAIN_ACC_EXAMPLES = 5000;
+    private static final int EVAL_BATCH = Evaluator.DEFAULT_BATCH;
+
+    private Trainer() {
+    }
+
+    /** The label array for one batch; {@code features} is the (possibly augmented) batch input. */
+    public interface LabelSource {
+        INDArray labels(int[] order, int from, int to, INDArray features);
+    }
+
+    /**
+     * What a training stage did, for the summary. {@code valAccuracy}: the validation accuracy after the last epoch
+     * (NaN without a validation split).
+     */
+    public record Result(Net net, int epochs, double wallSeconds, double trainSeconds, double samplesPerSecond,
+            double finalLoss, double valAccuracy) {
+        /** The training fields of the stage's report. */
+        public StageReport report() {
+            return new StageReport(epochs, wallSeconds, trainSeconds, samplesPerSecond, finalLoss,
+                    Double.isNaN(valAccuracy) ? null : valAccuracy, Map.of());
+        }
+    }
+
+    public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
+                               TrainingConfig tc, ILossFunction loss, LabelSource labels) throws java.io.IOException {
+        return train(ctx, stageName, stageType, slot, initial, tc, loss, labels, StepHook.NONE);
+    }
+
+    /** Total optimizer steps of a stage: batches per epoch times epochs. */
+    public static long totalSteps(StageContext ctx, TrainingConfig tc) {
+        return (long) ctx.train().numBatches(tc.batchSize()) * tc.epochs();
+    }
+
+    public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
+                               TrainingConfig tc, ILossFunction loss, LabelSource labels,
+                               StepHook hook) throws IOException {
+        Batches train = ctx.train();
+        int n = train.data().size();
+        int bs = tc.batchSize();
+        int nb = train.numBatches(bs);
+        ISchedule lr = Optimizers.schedule(tc.optimizer(), nb, nb * tc.epochs());
+        Net net = initial.forTraining(loss, Optimizers.updater(tc.optimizer(), lr),
+                Optimizers.weightDecay(tc.optimizer()));
+        List<String> seeds = seedComponents(stageName);
+        Random shuffle = new Random(ctx.seed(seeds.get(0)));
+        Random augment = new Random(ctx.seed(seeds.get(1)));
+        Nd4j.getRandom().setSeed(ctx.seed(seeds.get(2)));
+        Batches trainSubset = new Batches(subset(train.data(), TRAIN_ACC_EXAMPLES), null);
+        double trainSeconds = 0;
+        double lastLoss = Double.NaN;
+        double lastValAcc = Double.NaN;
+        double wallBefore = 0;
+        int iteration = 0;
+        int firstEpoch = 1;
+        java.nio.file.Path resumeFrom = Checkpoint.latest(ctx.runDir(), stageName);
+        if (resumeFrom != null) {
+            Checkpoint.State st = Checkpoint.state(resumeFrom);
+            net = net.loadCheckpoint(resumeFrom.resolve(Checkpoint.MODEL));
+            shuffle = st.shuffle();
+            augment = st.augment();
+            Nd4j.getRandom().setStates(st.rngRoot(), st.rngNode());
+            firstEpoch = st.epoch() + 1;
+            iteration = st.iteration();
+            trainSeconds = st.trainSeconds();
+            wallBefore = st.wallSeconds();
+            lastLoss = st.loss();
+            int done = st.epoch();
+            ctx.runDir().retainMetrics(m -> m == null || !m.stage().equals(stageName) || m.epoch() <= done);
+            LOG.info("{}: resuming after epoch {}/{} (optimizer step {}) from {}", stageName, st.epoch(), tc.epochs(),
+                    iteration, resumeFrom);
+        }
+        hook.start(net);
+        if (resumeFrom != null) {
+            hook.restore(net, resumeFrom);
+        }
+
+        LOG.info("{}: training {} for {} epochs, {} examples, batch {}, {} batches/epoch, {} {}",
+                stageName, slot.yaml(), tc.epochs(), n, bs, nb, tc.optimizer().type().yaml(), loss.name());
+        long stageStart = System.nanoTime() - (long) (wallBefore * 1e9);
+        for (int epoch = firstEpoch; epoch <= tc.epochs(); epoch++) {
+            int[] order = train.epochOrder(shuffle);
+            double lossSum = 0;
+            long t0 = System.nanoTime();
+            try (Progress pb = Progress.steps(stageName + " " + epoch + "/" + tc.epochs(), nb, "batch")) {
+                for (int from = 0; from < n; from += bs) {
+                    int to = Math.min(n, from + bs);
+                    INDArray features = train.features(order, from, to, augment);
+                    DataSet batch = new DataSet(features, labels.labels(order, from, to, features));
+                    hook.beforeStep(net, iteration);
+                    net.fit(batch);
+                    hook.afterStep(net, iteration);
+                    double score = net.score();
+                    if (!Double.isFinite(score)) {
+                        throw new TrainingDivergedException(stageName + ": loss became " + score + " at epoch " + epoch
+                                + ", iteration " + iteration + "; lower the learning rate");
+                    }
+                    lossSum += score * (to - from);
+                    iteration++;
+                    pb.step();
+                    pb.message(String.format("loss %.4f", score));
+                }
+            }
+            double epochTrain = (System.nanoTime() - t0) / 1e9;
+            trainSeconds += epochTrain;
+            lastLoss = lossSum / n;
+            Map<String, Object> extra = new LinkedHashMap<>();
+            hook.epochMetrics(net, extra);
+            double trainAcc = Evaluator.accuracy(net, trainSubset, EVAL_BATCH, Integer.MAX_VALUE);
+            double valAcc = ctx.validation().data().size() == 0 ? Double.NaN
+                    : Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);
+            double testAcc = Evaluator.accuracy(net, ctx.test(), EVAL_BATCH, Integer.MAX_VALUE);
+            double wall = (System.nanoTime() - stageStart) / 1e9;
+            lastValAcc = valAcc;
+            MetricsLine line = new MetricsLine(stageName, stageType, slot.yaml(), epoch, tc.epochs(), iteration,
+                    lr.valueAt(iteration - 1, epoch - 1), lastLoss, trainAcc, Double.isNaN(valAcc) ? null : valAcc,
+                    testAcc, n / epochTrain, epochTrain, wall, extra);
+            ctx.runDir().appendMetrics(line);
+            Checkpoint.save(ctx.runDir(), stageName, net, hook, new Checkpoint.State(epoch, iteration, trainSeconds,
+                    wall, lastLoss, shuffle, augment, Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState()));
+            LOG.info(String.format("%s epoch %d/%d: loss %.4f, train acc %.4f, val acc %.4f, test acc %.4f, "
+                    + "%.0f samples/s, %.1f s",
+                    stageName, epoch, tc.epochs(), lastLoss, trainAcc, valAcc, testAcc, n / epochTrain, wall));
+        }
+        if (Double.isNaN(lastValAcc) && ctx.validation().data().size() > 0) {
+            // resumed after its last epoch
+            lastValAcc = Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);
+        }
+        double wall = (System.nanoTime() - stageStart) / 1e9;
+        return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds,
+                lastLoss, lastValAcc);
+    }
+
+    /** The seed components a training stage draws from: shuffling, augmentation, dropout (recorded in provenance). */
+    public static List<String> seedComponents(String stageName) {
+        return List.of(stageName + ".shuffle", stageName + ".augment", stageName + ".dropout");
+    }
+
+    private static ImageDataset subset(ImageDataset d, int max) {
+        int m = Math.min(max, d.size());
+        int[] idx = new int[m];
+        for (int i = 0; i < m; i++) {
+            idx[i] = (int) ((long) i * d.size() / m);
+        }
+        return d.subset(idx, d.name() + "/acc-subset");
+    }
+
+    /** Raised when the loss stops being a finite number. */
+    public static final class TrainingDivergedException extends RuntimeException {
+        public TrainingDivergedException(String message) {
+            super(message);
+        }
+    }
+
+}
