@@ -10,6 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -106,13 +109,50 @@ public final class ConfigLoader {
     }
 
     /** The text of {@code file}; a missing or unreadable file is a one-line error naming it as {@code what}. */
+    /** The largest config or sweep file read (a config is a few kilobytes). */
+    static final int MAX_BYTES = 1 << 20;
+    /** The deepest nesting of mappings and lists a config may have (real ones stay below 10). */
+    static final int MAX_DEPTH = 64;
+
+    /**
+     * A config or sweep file's text: at most {@link #MAX_BYTES} bytes (read no further, so {@code /dev/zero} is an
+     * error too), UTF-8.
+     */
     static String readFile(Path file, String what) {
-        try {
-            return Files.readString(file.toAbsolutePath().normalize());
+        byte[] bytes;
+        try (var in = Files.newInputStream(file.toAbsolutePath().normalize())) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new ConfigException("", what + " not found: " + file);
         } catch (IOException e) {
             throw new ConfigException("", "cannot read " + what + " " + file + ": " + e.getMessage());
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new ConfigException("", what + " " + file + " is larger than " + (MAX_BYTES >> 20)
+                    + " MiB; a config is a few kilobytes of YAML");
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new ConfigException("", what + " " + file + " is not UTF-8 text");
+        }
+    }
+
+    /** Fails when {@code root} nests mappings and lists deeper than {@link #MAX_DEPTH} (iterative: cannot overflow). */
+    static void checkDepth(JsonNode root, String where) {
+        java.util.ArrayDeque<java.util.Map.Entry<JsonNode, Integer>> todo = new java.util.ArrayDeque<>();
+        todo.push(java.util.Map.entry(root, 1));
+        while (!todo.isEmpty()) {
+            var e = todo.pop();
+            if (e.getValue() > MAX_DEPTH) {
+                throw new ConfigException("", where + ": mappings and lists nested more than " + MAX_DEPTH
+                        + " levels deep");
+            }
+            for (JsonNode child : e.getKey()) {
+                if (child.isContainerNode()) {
+                    todo.push(java.util.Map.entry(child, e.getValue() + 1));
+                }
+            }
         }
     }
 
@@ -133,6 +173,7 @@ public final class ConfigLoader {
         if (n == null || n.isMissingNode() || n.isNull()) {
             return JsonNodeFactory.instance.objectNode();
         }
+        checkDepth(n, where);
         if (!n.isObject()) {
             throw new ConfigException("", where + ": the top level must be a mapping");
         }

@@ -86,7 +86,10 @@ public final class Trainer {
         int iteration = 0;
         int firstEpoch = 1;
         java.nio.file.Path resumeFrom = Checkpoint.latest(ctx.runDir(), stageName);
-        if (resumeFrom != null) {
+        if (resumeFrom == null) {
+            // an attempt that failed before its first checkpoint may have written this stage's first line: it goes
+            ctx.runDir().retainMetrics(m -> m == null || !m.stage().equals(stageName));
+        } else {
             Checkpoint.State st = Checkpoint.state(resumeFrom);
             net = net.loadCheckpoint(resumeFrom.resolve(Checkpoint.MODEL));
             shuffle = st.shuffle();

@@ -122,6 +122,27 @@ class ConfigLoaderTest {
         }
     }
 
+    /** Files no config can be: nested past any real config, too large, not text. One line each, before binding. */
+    @Test
+    void deepHugeOrBinaryFilesAreOneLineErrors() throws IOException {
+        Path deep = write("deep.yaml", "version: 1\nextra: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+        assertEquals(deep + ": mappings and lists nested more than 64 levels deep",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(deep, List.of(), SCHEMA)).getMessage());
+        Path big = write("big.yaml", "version: 1\n" + "# padding\n".repeat(200_000));
+        assertEquals("config file " + big + " is larger than 1 MiB; a config is a few kilobytes of YAML",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(big, List.of(), SCHEMA)).getMessage());
+        Path binary = Files.write(dir.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        assertEquals("config file " + binary + " is not UTF-8 text",
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(binary, List.of(), SCHEMA)).getMessage());
+        Path zero = Path.of("/dev/zero");
+        if (Files.isReadable(zero)) {
+            assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(zero, List.of(), SCHEMA))
+                    .getMessage().startsWith("config file /dev/zero is larger than 1 MiB"));
+        }
+        String nested = "version: 1\nextra: " + "[".repeat(60) + "]".repeat(60) + "\n";
+        assertTrue(!error(nested).contains("nested"), "60 levels are read and bound as usual: " + error(nested));
+    }
+
     @Test
     void resolvedConfigRoundTripsToAnEqualRecord() throws IOException {
         RunConfig c = load(VALID, "stages.distill.temperature=8");

@@ -1,0 +1,113 @@
+package org.distill4j.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.distill4j.cli.DistillCli;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.ModelStageConfig;
+import org.distill4j.config.OptimizerConfig;
+import org.distill4j.config.ScheduleConfig;
+import org.distill4j.config.TrainingConfig;
+import org.distill4j.loss.SoftmaxCrossEntropyLoss;
+import org.distill4j.model.Net;
+import org.distill4j.run.Json;
+import org.distill4j.spi.ModelState;
+import org.distill4j.spi.StageResult;
+import org.distill4j.spi.StageType;
+import org.distill4j.spi.StepHook;
+import org.distill4j.spi.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stage that fails after an epoch's metrics line was written but before that epoch's checkpoint was in place (the
+ * disk filling up while the checkpoint is written), then {@code --resume}: the run's {@code metrics.jsonl} equals an
+ * uninterrupted run's, each epoch once.
+ */
+class MetricsOnResumeTest {
+    /** How many more checkpoint writes fail. */
+    static final AtomicInteger FAILURES = new AtomicInteger();
+
+    /** {@code {type: flaky-train}}: two epochs of cross-entropy training of the student, checkpoints that may fail. */
+    record FlakyConfig(String name) implements ModelStageConfig {
+        static final StageType<FlakyConfig> TYPE = new StageType<>("flaky-train", FlakyConfig.class,
+                o -> o.build(() -> new FlakyConfig(o.string("name", "flaky-train"))), (c, path) -> ctx -> {
+                    Net net = ctx.model(ModelSlot.STUDENT);
+                    TrainingConfig tc = new TrainingConfig(2, 128, new OptimizerConfig(OptimizerConfig.Type.ADAM, 1e-3,
+                            0.9, 0.0, new ScheduleConfig(ScheduleConfig.Type.NONE, 1, 0.1, 0.0)));
+                    StepHook failingSave = new StepHook() {
+                        @Override
+                        public void save(Net n, Path dir) throws IOException {
+                            if (FAILURES.getAndDecrement() > 0) {
+                                throw new IOException("No space left on device");
+                            }
+                        }
+                    };
+                    Trainer.Result r = Trainer.train(ctx, c.name(), c.type(), ModelSlot.STUDENT, net, tc,
+                            new SoftmaxCrossEntropyLoss(), (order, from, to, x) -> ctx.train().oneHot(order, from, to),
+                            failingSave);
+                    return StageResult.handOn(ModelSlot.STUDENT, ModelState.of(r.net(), c.name()), r.report());
+                });
+
+        @Override
+        public String type() {
+            return "flaky-train";
+        }
+
+        @Override
+        public ModelSlot model() {
+            return ModelSlot.STUDENT;
+        }
+    }
+
+    static final Plugins PLUGINS = Plugins.BUILTIN.stage(FlakyConfig.TYPE);
+
+    @Test
+    void aStageThatFailedBeforeItsFirstCheckpointLeavesNoDuplicateLine(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("flaky.yaml"), """
+                version: 1
+                dataset: {name: fashion-mnist-sample}
+                student: {arch: mlp, hidden: [8]}
+                stages:
+                  - {type: train, model: student, epochs: 1}
+                  - {type: flaky-train}
+                """);
+        FAILURES.set(0);
+        ExtensionTest.Result reference = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("reference"));
+        assertEquals(0, reference.code(), reference.err());
+
+        FAILURES.set(1);
+        ExtensionTest.Result failed = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("resumed"));
+        assertEquals(1, failed.code());
+        Path run;
+        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
+            run = s.findFirst().orElseThrow();
+        }
+        assertEquals(2, lines(run).size(), "train's epoch and flaky-train's first were written before the failure");
+        StringWriter err = new StringWriter();
+        int code = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(err), "train",
+                "--resume", run.toString());
+        assertEquals(0, code, err.toString());
+        assertEquals(lines(Path.of(reference.out().strip())), lines(run));
+    }
+
+    /** The metrics lines without their timings. */
+    static List<String> lines(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String l : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            ObjectNode n = (ObjectNode) Json.MAPPER.readTree(l);
+            n.remove(List.of("samples_per_s", "epoch_train_s", "wall_s"));
+            out.add(n.toString());
+        }
+        return out;
+    }
+}
