@@ -26,6 +26,7 @@ import org.distill4j.model.OneDnn;
 import org.distill4j.plugins.Plugins;
 import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.Env;
+import org.distill4j.run.ExclusiveLock;
 import org.distill4j.run.Provenance;
 import org.distill4j.run.RunDirectory;
 import org.distill4j.run.RunLog;
@@ -46,6 +47,9 @@ import org.distill4j.spi.Trainer;
  */
 public final class Pipeline {
     private static final Logger LOG = LogManager.getLogger(Pipeline.class);
+
+    /** The lock file a run directory's one writing process holds. */
+    static final String LOCK = ".lock";
 
     private Pipeline() {
     }
@@ -86,6 +90,17 @@ public final class Pipeline {
         AtomicReference<RunProvenance> prov = new AtomicReference<>(
                 new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null, null, null, null,
                         null, null, null, null, null));
+        // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
+        ExclusiveLock.holding(rd.file(LOCK), () -> new IllegalStateException(rd.path() + " is locked"), () -> {
+            run(p, rd, prov, resolved, overrides, commandLine);
+            return null;
+        });
+        return rd.path();
+    }
+
+    private static void run(Prepared p, RunDirectory rd, AtomicReference<RunProvenance> prov, String resolved,
+                            List<String> overrides, List<String> commandLine) throws Exception {
+        RunConfig config = p.config();
         try (RunLog log = RunLog.attach(rd.file("train.log"))) {
             try {
                 rd.writeString("config.resolved.yaml", resolved);
@@ -103,7 +118,6 @@ public final class Pipeline {
                 throw e;
             }
         }
-        return rd.path();
     }
 
     /**
@@ -117,6 +131,12 @@ public final class Pipeline {
             throw new InputException(InputException.Kind.ARGUMENT,
                     dir + " is not a run directory (no config.resolved.yaml and provenance.json)");
         }
+        return ExclusiveLock.holding(dir.resolve(LOCK), () -> new InputException(InputException.Kind.ARGUMENT,
+                dir + " is in use by another distill process (training or resuming it); wait for it to end"),
+                () -> resumeLocked(dir, cfg, plugins, commandLine));
+    }
+
+    private static Path resumeLocked(Path dir, Path cfg, Plugins plugins, List<String> commandLine) throws Exception {
         RunProvenance before = RunProvenance.read(dir);
         if (before.status() == RunProvenance.Status.COMPLETED) {
             throw new InputException(InputException.Kind.ARGUMENT, dir + " has completed; nothing to resume");

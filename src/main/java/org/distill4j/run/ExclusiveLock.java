@@ -2,6 +2,7 @@ package org.distill4j.run;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
@@ -22,11 +23,20 @@ public final class ExclusiveLock {
     public static <T> T holding(Path lockFile, Supplier<? extends RuntimeException> busy,
             Callable<T> work) throws Exception {
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = ch.tryLock()) {
+             FileLock lock = tryLock(ch)) {
             if (lock == null) {
                 throw busy.get();
             }
             return work.call();
+        }
+    }
+
+    /** The lock, or null when another process, or another holder in this one, has it. */
+    private static FileLock tryLock(FileChannel ch) throws java.io.IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
         }
     }
 }

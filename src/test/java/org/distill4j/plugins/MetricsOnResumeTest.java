@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distill4j.cli.DistillCli;
 import org.distill4j.config.ModelSlot;
@@ -19,6 +21,7 @@ import org.distill4j.config.ScheduleConfig;
 import org.distill4j.config.TrainingConfig;
 import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.distill4j.model.Net;
+import org.distill4j.run.ExclusiveLock;
 import org.distill4j.run.Json;
 import org.distill4j.spi.ModelState;
 import org.distill4j.spi.StageResult;
@@ -31,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A stage that fails after an epoch's metrics line was written but before that epoch's checkpoint was in place (the
  * disk filling up while the checkpoint is written), then {@code --resume}: the run's {@code metrics.jsonl} equals an
- * uninterrupted run's, each epoch once.
+ * uninterrupted run's, each epoch once. A resume while another process holds the run directory is refused.
  */
 class MetricsOnResumeTest {
     /** How many more checkpoint writes fail. */
@@ -93,6 +96,30 @@ class MetricsOnResumeTest {
             run = s.findFirst().orElseThrow();
         }
         assertEquals(2, lines(run).size(), "train's epoch and flaky-train's first were written before the failure");
+        // while another process holds the run (a second resume, or the training itself), a resume is refused at once
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            try {
+                ExclusiveLock.holding(run.resolve(".lock"), IllegalStateException::new, () -> {
+                    held.countDown();
+                    return release.await(60, TimeUnit.SECONDS);
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        other.start();
+        held.await(60, TimeUnit.SECONDS);
+        StringWriter busy = new StringWriter();
+        int refused = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(busy), "train",
+                "--resume", run.toString());
+        release.countDown();
+        other.join();
+        assertEquals(2, refused);
+        assertEquals("error: " + run + " is in use by another distill process (training or resuming it); wait for it "
+                + "to end", busy.toString().strip());
+
         StringWriter err = new StringWriter();
         int code = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(err), "train",
                 "--resume", run.toString());
