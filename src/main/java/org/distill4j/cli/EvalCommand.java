@@ -2,6 +2,8 @@ package org.distill4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.distill4j.model.Architectures;
+import org.distill4j.data.ImageDataset;
 import org.distill4j.config.AugmentConfig;
 import org.distill4j.config.DatasetConfig;
 import org.distill4j.data.Batches;
@@ -57,6 +59,9 @@ final class EvalCommand implements Callable<Integer> {
         DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
         Net net = Net.load(model);
         FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
+        ImageDataset test = s.test();
+        net.checkFits(new Architectures.InputShape(test.channels(), test.height(), test.width()), test.numClasses(),
+                "--model " + model);
         EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null),
                 batchSize);
         spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));

@@ -22,7 +22,10 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.InputException;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -67,6 +70,26 @@ public final class Net {
             return m.output(features, false);
         }
         return ((ComputationGraph) model).outputSingle(false, features);
+    }
+
+    /**
+     * Checks, with one forward pass of a blank image, that this network takes {@code input} images and gives one
+     * logit per class; a one-line {@link ConfigException} at {@code path} ({@code teacher.load}) otherwise.
+     */
+    public void checkFits(Architectures.InputShape input, int numClasses, String path) {
+        INDArray out;
+        try {
+            out = output(Nd4j.zeros(DataType.FLOAT, 1, input.flat()));
+        } catch (RuntimeException e) {
+            throw new ConfigException(path, "the model cannot take the dataset's " + input.channels() + "x"
+                    + input.height() + "x" + input.width() + " images (" + input.flat() + " inputs): "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        if (out.rank() != 2 || out.size(1) != numClasses) {
+            throw new ConfigException(path, "the model outputs " + (out.rank() == 2 ? out.size(1) + " classes"
+                    : "an array of shape " + java.util.Arrays.toString(out.shape())) + ", the dataset has "
+                    + numClasses);
+        }
     }
 
     /** The loss of the last fitted batch. */

@@ -260,7 +260,9 @@ public final class Pipeline {
     public static Net model(String section, ModelConfig spec, Architectures.InputShape input,
             int numClasses, long seed) {
         if (spec.load() != null) {
-            return Net.load(Path.of(spec.load()));
+            Net loaded = Net.load(Path.of(spec.load()));
+            loaded.checkFits(input, numClasses, section + ".load");
+            return loaded;
         }
         try {
             return Architectures.build(spec.arch(), section + ".arch", input, numClasses,

@@ -1,0 +1,58 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.distill4j.config.Activation;
+import org.distill4j.model.Architectures;
+import org.distill4j.model.MlpSpec;
+import org.distill4j.model.Net;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A loaded model whose input or class count does not fit the dataset is a one-line error naming the key, with exit
+ * 2, before anything is written or trained; {@code distill eval --model} says the same.
+ */
+class LoadedModelShapeTest {
+    @Test
+    void aLoadedModelThatDoesNotFitTheDatasetIsOneLineBeforeAnythingRuns(@TempDir Path dir) throws Exception {
+        MlpSpec mlp = new MlpSpec(List.of(8), Activation.RELU, 0.0);
+        Path threeClasses = dir.resolve("three.zip");
+        Architectures.build(mlp, "a", new Architectures.InputShape(1, 28, 28), 3, 1).save(threeClasses);
+        Path hundredInputs = dir.resolve("hundred.zip");
+        Architectures.build(mlp, "a", new Architectures.InputShape(1, 10, 10), 10, 1).save(hundredInputs);
+
+        Path config = Files.writeString(dir.resolve("load.yaml"), """
+                version: 1
+                dataset: {name: fashion-mnist-sample}
+                teacher: {arch: mlp, hidden: [16]}
+                student: {load: STUDENT}
+                stages:
+                  - {type: train, model: teacher, epochs: 1}
+                  - {type: evaluate}
+                """.replace("STUDENT", threeClasses.toString()));
+        String output = "output.dir=" + dir.resolve("runs");
+        CliTest.Result r = CliTest.run("train", "--config", config.toString(), "--set", output);
+        assertEquals(2, r.code());
+        assertEquals("error: student.load: the model outputs 3 classes, the dataset has 10", r.err().strip());
+        assertTrue(!Files.exists(dir.resolve("runs")), "nothing written, no teacher trained");
+
+        r = CliTest.run("train", "--config", config.toString(), "--set", output, "--set",
+                "student.load=" + hundredInputs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("error: student.load: the model cannot take the dataset's 1x28x28 images (784 "
+                + "inputs): "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
+        r = CliTest.run("eval", "--model", threeClasses.toString(), "--dataset", "fashion-mnist-sample");
+        assertEquals(2, r.code());
+        assertEquals("error: --model " + threeClasses + ": the model outputs 3 classes, the dataset has 10",
+                r.err().strip());
+        Net fits = Architectures.build(mlp, "a", new Architectures.InputShape(1, 28, 28), 10, 1);
+        fits.checkFits(new Architectures.InputShape(1, 28, 28), 10, "x");
+    }
+}
