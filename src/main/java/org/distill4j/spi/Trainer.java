@@ -86,12 +86,24 @@ public final class Trainer {
         int iteration = 0;
         int firstEpoch = 1;
         java.nio.file.Path resumeFrom = Checkpoint.latest(ctx.runDir(), stageName);
+        Checkpoint.State st = null;
+        if (resumeFrom != null) {
+            try {
+                st = Checkpoint.state(resumeFrom);
+                net = net.loadCheckpoint(resumeFrom.resolve(Checkpoint.MODEL));
+            } catch (java.io.IOException | RuntimeException e) {
+                // the one checkpoint a stage keeps is damaged (a full disk, a copy cut short): start the stage over
+                LOG.warn("{}: checkpoint {} is damaged ({}); the stage starts again from its beginning", stageName,
+                        resumeFrom, String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+                Checkpoint.deleteTree(resumeFrom);
+                resumeFrom = null;
+                st = null;
+            }
+        }
         if (resumeFrom == null) {
             // an attempt that failed before its first checkpoint may have written this stage's first line: it goes
             ctx.runDir().retainMetrics(m -> m == null || !m.stage().equals(stageName));
         } else {
-            Checkpoint.State st = Checkpoint.state(resumeFrom);
-            net = net.loadCheckpoint(resumeFrom.resolve(Checkpoint.MODEL));
             shuffle = st.shuffle();
             augment = st.augment();
             Nd4j.getRandom().setStates(st.rngRoot(), st.rngNode());

@@ -1,6 +1,7 @@
 package org.distill4j.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -37,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * uninterrupted run's, each epoch once. A resume while another process holds the run directory is refused.
  */
 class MetricsOnResumeTest {
-    /** How many more checkpoint writes fail. */
-    static final AtomicInteger FAILURES = new AtomicInteger();
+    /** The checkpoint write that fails (1: the first), counted in {@link #SAVES}; 0: none. */
+    static final AtomicInteger FAIL_AT = new AtomicInteger();
+    static final AtomicInteger SAVES = new AtomicInteger();
 
     /** {@code {type: flaky-train}}: two epochs of cross-entropy training of the student, checkpoints that may fail. */
     record FlakyConfig(String name) implements ModelStageConfig {
@@ -50,7 +52,7 @@ class MetricsOnResumeTest {
                     StepHook failingSave = new StepHook() {
                         @Override
                         public void save(Net n, Path dir) throws IOException {
-                            if (FAILURES.getAndDecrement() > 0) {
+                            if (SAVES.incrementAndGet() == FAIL_AT.get()) {
                                 throw new IOException("No space left on device");
                             }
                         }
@@ -74,21 +76,24 @@ class MetricsOnResumeTest {
 
     static final Plugins PLUGINS = Plugins.BUILTIN.stage(FlakyConfig.TYPE);
 
+    static final String CONFIG = """
+            version: 1
+            dataset: {name: fashion-mnist-sample}
+            student: {arch: mlp, hidden: [8]}
+            stages:
+              - {type: train, model: student, epochs: 1}
+              - {type: flaky-train}
+            """;
+
     @Test
     void aStageThatFailedBeforeItsFirstCheckpointLeavesNoDuplicateLine(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("flaky.yaml"), """
-                version: 1
-                dataset: {name: fashion-mnist-sample}
-                student: {arch: mlp, hidden: [8]}
-                stages:
-                  - {type: train, model: student, epochs: 1}
-                  - {type: flaky-train}
-                """);
-        FAILURES.set(0);
+        Path config = Files.writeString(dir.resolve("flaky.yaml"), CONFIG);
+        FAIL_AT.set(0);
         ExtensionTest.Result reference = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("reference"));
         assertEquals(0, reference.code(), reference.err());
 
-        FAILURES.set(1);
+        SAVES.set(0);
+        FAIL_AT.set(1);
         ExtensionTest.Result failed = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("resumed"));
         assertEquals(1, failed.code());
         Path run;
@@ -124,6 +129,34 @@ class MetricsOnResumeTest {
         int code = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(err), "train",
                 "--resume", run.toString());
         assertEquals(0, code, err.toString());
+        assertEquals(lines(Path.of(reference.out().strip())), lines(run));
+    }
+
+    /** A damaged checkpoint (cut short) is named in the log and the stage starts again; the run ends as if whole. */
+    @Test
+    void aDamagedCheckpointIsNamedAndTheStageStartsOver(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("flaky.yaml"), CONFIG);
+        FAIL_AT.set(0);
+        ExtensionTest.Result reference = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("reference"));
+        assertEquals(0, reference.code(), reference.err());
+
+        SAVES.set(0);
+        FAIL_AT.set(2); // flaky-train's second epoch: its first checkpoint is in place
+        assertEquals(1, ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("resumed")).code());
+        Path run;
+        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
+            run = s.findFirst().orElseThrow();
+        }
+        Path model = run.resolve("checkpoints/flaky-train/epoch-1/model.zip");
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        StringWriter err = new StringWriter();
+        int code = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(err), "train",
+                "--resume", run.toString());
+        assertEquals(0, code, err.toString());
+        String log = Files.readString(run.resolve("train.log"));
+        assertTrue(log.contains("flaky-train: checkpoint " + model.getParent() + " is damaged"), log);
         assertEquals(lines(Path.of(reference.out().strip())), lines(run));
     }
 
