@@ -1,15 +1,13 @@
 package org.distill4j.data;
 
+import java.net.SocketTimeoutException;
+import java.net.HttpURLConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,11 +155,18 @@ public final class FashionMnist {
         return u.endsWith("/") ? u : u + "/";
     }
 
-    /** Downloads the four files with a progress bar, verifying the published MD5 of each before keeping it. */
+    /** Seconds a download may go without a byte before it is given up ({@code -Ddistill4j.download.stall-seconds}). */
+    static int stallSeconds() {
+        return Integer.getInteger("distill4j.download.stall-seconds", 60);
+    }
+
+    /**
+     * Downloads the four files with a progress bar, verifying the published MD5 of each before keeping it. A server
+     * that stops sending for {@link #stallSeconds} ends the download with a one-line error; a partial file (of this
+     * attempt or of a killed one) never stays behind.
+     */
     static void download(Path dir) {
         String base = baseUrl();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
         try {
             Files.createDirectories(dir);
             for (Map.Entry<String, String[]> e : FILES.entrySet()) {
@@ -170,23 +175,34 @@ public final class FashionMnist {
                     continue;
                 }
                 Path tmp = dir.resolve(e.getKey() + ".part");
-                HttpResponse<InputStream> resp = client.send(HttpRequest.newBuilder(URI.create(base + e.getKey()))
-                        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
-                if (resp.statusCode() != 200) {
-                    resp.body().close();
-                    throw new DataException("GET " + base + e.getKey() + ": HTTP " + resp.statusCode());
-                }
-                long len = resp.headers().firstValueAsLong("content-length").orElse(-1);
-                try (InputStream in = resp.body(); var out = Files.newOutputStream(tmp);
-                     Progress pb = Progress.bytes("download " + e.getKey(), len)) {
-                    byte[] buf = new byte[1 << 16];
-                    for (int r; (r = in.read(buf)) > 0; ) {
-                        out.write(buf, 0, r);
-                        pb.step(r);
+                Files.deleteIfExists(tmp); // left by a killed download: start the file again
+                String url = base + e.getKey();
+                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                c.setConnectTimeout(15_000);
+                c.setReadTimeout(stallSeconds() * 1000);
+                try {
+                    int status = c.getResponseCode();
+                    if (status != 200) {
+                        throw new DataException("GET " + url + ": HTTP " + status);
                     }
-                } catch (IOException ex) {
+                    long len = c.getContentLengthLong();
+                    try (InputStream in = c.getInputStream(); var out = Files.newOutputStream(tmp);
+                         Progress pb = Progress.bytes("download " + e.getKey(), len)) {
+                        byte[] buf = new byte[1 << 16];
+                        for (int r; (r = in.read(buf)) > 0; ) {
+                            out.write(buf, 0, r);
+                            pb.step(r);
+                        }
+                    }
+                } catch (SocketTimeoutException ex) {
+                    Files.deleteIfExists(tmp);
+                    throw new DataException("GET " + url + ": no data for " + stallSeconds() + " s, the download "
+                            + "stalled; run again, or install the dataset (apt-get install dataset-fashion-mnist)");
+                } catch (IOException | RuntimeException ex) {
                     Files.deleteIfExists(tmp);
                     throw ex;
+                } finally {
+                    c.disconnect();
                 }
                 String md5 = IdxFile.digestFile(tmp, "MD5");
                 if (!md5.equals(e.getValue()[0])) {
@@ -197,10 +213,8 @@ public final class FashionMnist {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException ex) {
-            throw new DataException("cannot download Fashion-MNIST: " + ex.getMessage(), ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new DataException("download interrupted", ex);
+            throw new DataException("cannot download Fashion-MNIST: " + (ex.getMessage() != null ? ex.getMessage()
+                    : ex.getClass().getSimpleName()), ex);
         }
     }
 }

@@ -26,6 +26,7 @@ class DownloadTest {
     @AfterEach
     void stop() {
         System.clearProperty("distill4j.fashion-mnist.url");
+        System.clearProperty("distill4j.download.stall-seconds");
         if (server != null) {
             server.stop(0);
         }
@@ -50,6 +51,8 @@ class DownloadTest {
         server.start();
         System.setProperty("distill4j.fashion-mnist.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
         Path target = dir.resolve("fm");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("train-images-idx3-ubyte.gz.part"), "left by a killed download");
         DataException e = assertThrows(DataException.class, () -> FashionMnist.download(target));
         String servedMd5 = IdxFile.digestFile(Path.of(Datasets.SAMPLE_DIR, "train-images-idx3-ubyte.gz"), "MD5");
         assertEquals("train-images-idx3-ubyte.gz: MD5 " + servedMd5
@@ -72,5 +75,35 @@ class DownloadTest {
         DataException e = assertThrows(DataException.class, () -> FashionMnist.download(dir.resolve("fm")));
         assertEquals("GET " + url + "train-images-idx3-ubyte.gz: HTTP 404", e.getMessage());
         assertTrue(Files.isDirectory(dir.resolve("fm")));
+    }
+
+    /** A server that sends its headers and a few bytes, then stalls: a one-line error in seconds, no partial file. */
+    @Test
+    void aStalledDownloadEndsWithOneLineAndNoPartialFile() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(200, 1_000_000);
+            ex.getResponseBody().write(new byte[1000]);
+            ex.getResponseBody().flush();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+        System.setProperty("distill4j.fashion-mnist.url", url);
+        System.setProperty("distill4j.download.stall-seconds", "1");
+        long t0 = System.nanoTime();
+        DataException e = assertThrows(DataException.class, () -> FashionMnist.download(dir.resolve("fm")));
+        release.countDown();
+        assertTrue((System.nanoTime() - t0) / 1e9 < 20, "gave up after the stall, not after the server");
+        assertEquals("GET " + url + "train-images-idx3-ubyte.gz: no data for 1 s, the download stalled; run again, "
+                + "or install the dataset (apt-get install dataset-fashion-mnist)", e.getMessage());
+        assertFalse(Files.exists(dir.resolve("fm/train-images-idx3-ubyte.gz.part")));
     }
 }
