@@ -1,6 +1,9 @@
 package org.distill4j.model;
 
 import java.util.List;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -60,6 +63,35 @@ public final class Architectures {
         return a.build(input, numClasses, seed);
     }
 
+    /** Bytes per parameter while training: the weight, its gradient and Adam's two moments, float32. */
+    static final long TRAINING_BYTES_PER_PARAM = 16;
+
+    /**
+     * Refuses, before anything is allocated, a network whose parameters alone cannot fit the memory the JVM may use
+     * ({@code -Dorg.bytedeco.javacpp.maxphysicalbytes}, which {@code DISTILL4J_JAVA_OPTS} sets). Activations come on
+     * top; this check only stops networks that can never train here.
+     */
+    static void checkFits(long params) {
+        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        if (limit <= 0) {
+            limit = org.bytedeco.javacpp.Pointer.maxBytes();
+        }
+        long need = params * TRAINING_BYTES_PER_PARAM;
+        if (limit > 0 && need > limit) {
+            throw new TooLargeException(String.format(java.util.Locale.ROOT, "the network has %,d parameters, which "
+                    + "need about %.1f GiB to train (weights, gradients, Adam state), more than the %.1f GiB this JVM "
+                    + "may use (DISTILL4J_JAVA_OPTS -Dorg.bytedeco.javacpp.maxphysicalbytes); make it smaller",
+                    params, need / 1073741824.0, limit / 1073741824.0));
+        }
+    }
+
+    /** A network too large to build with the memory this JVM may use (a config problem: make it smaller). */
+    public static final class TooLargeException extends RuntimeException {
+        TooLargeException(String message) {
+            super(message);
+        }
+    }
+
     static org.nd4j.linalg.activations.Activation dl4j(Activation a) {
         return switch (a) {
             case RELU -> org.nd4j.linalg.activations.Activation.RELU;
@@ -93,7 +125,13 @@ public final class Architectures {
     }
 
     private static Net mln(NeuralNetConfiguration.ListBuilder list, InputShape in) {
-        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(in.type()).build());
+        MultiLayerConfiguration conf = list.setInputType(in.type()).build();
+        long params = 0;
+        for (NeuralNetConfiguration c : conf.getConfs()) {
+            params += c.getLayer().initializer().numParams(c);
+        }
+        checkFits(params);
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
         return new Net(net);
     }
@@ -185,7 +223,15 @@ public final class Architectures {
         g.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
         g.addLayer("fc", output(k, 0), "gap");
         g.setOutputs("fc");
-        ComputationGraph net = new ComputationGraph(g.build());
+        ComputationGraphConfiguration conf = g.build();
+        long params = 0;
+        for (GraphVertex v : conf.getVertices().values()) {
+            if (v instanceof LayerVertex lv) {
+                params += lv.getLayerConf().getLayer().initializer().numParams(lv.getLayerConf());
+            }
+        }
+        checkFits(params);
+        ComputationGraph net = new ComputationGraph(conf);
         net.init();
         return new Net(net);
     }

@@ -269,6 +269,8 @@ public final class Pipeline {
                     org.distill4j.run.Seeds.derive(seed, section + ".init"));
         } catch (org.distill4j.config.ConfigException e) {
             throw e;
+        } catch (Architectures.TooLargeException e) {
+            throw new org.distill4j.config.ConfigException(section + ".arch", e.getMessage());
         } catch (RuntimeException e) {
             String msg = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
             throw new org.distill4j.config.ConfigException(section + ".arch", "this network cannot be built for "

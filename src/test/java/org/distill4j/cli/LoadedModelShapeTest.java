@@ -55,4 +55,18 @@ class LoadedModelShapeTest {
         Net fits = Architectures.build(mlp, "a", new Architectures.InputShape(1, 28, 28), 10, 1);
         fits.checkFits(new Architectures.InputShape(1, 28, 28), 10, "x");
     }
+
+    /** A network whose parameters alone cannot fit this JVM's memory is refused in a second, before allocating. */
+    @Test
+    void aNetworkTooLargeToTrainIsRefusedBeforeAllocating(@TempDir Path dir) {
+        long t0 = System.nanoTime();
+        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/distill-mlp.yaml", "--set",
+                "output.dir=" + dir.resolve("runs"), "--set", "student.hidden=[65536,65536,65536]");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("error: student.arch: the network has 8,642,166,794 parameters, which need about "
+                + "128.8 GiB to train (weights, gradients, Adam state), more than the "), r.err());
+        assertTrue(r.err().strip().endsWith("make it smaller"), r.err());
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "refused before allocating");
+        assertTrue(!Files.exists(dir.resolve("runs")));
+    }
 }
