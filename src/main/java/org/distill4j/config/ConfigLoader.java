@@ -159,7 +159,7 @@ public final class ConfigLoader {
     static ObjectNode readTree(String text, String where) {
         JsonNode n;
         try {
-            rejectAliases(text, where);
+            rejectUnsupported(text, where);
             n = YAML.readTree(text);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().split("\n")[0];
@@ -181,13 +181,27 @@ public final class ConfigLoader {
     }
 
     /** YAML anchors and aliases would reach the binder as plain strings; they are not supported. */
-    private static void rejectAliases(String text, String where) throws java.io.IOException {
+    /** Rejects what a config must not hold: aliases, tags ({@code !custom 5}), a second document. */
+    private static void rejectUnsupported(String text, String where) throws java.io.IOException {
         try (YAMLParser p = ((YAMLFactory) YAML.getFactory()).createParser(text)) {
-            while (p.nextToken() != null) {
+            int depth = 0;
+            boolean ended = false;
+            for (var t = p.nextToken(); t != null; t = p.nextToken()) {
+                int line = p.currentLocation().getLineNr();
+                if (ended) {
+                    throw new ConfigException("", "more than one YAML document in " + where + " (line " + line
+                            + "); a config is one mapping");
+                }
                 if (p.isCurrentAlias()) {
                     throw new ConfigException("", "YAML aliases (*name) are not supported, in " + where + " at line "
-                            + p.currentLocation().getLineNr() + "; use base: files to share settings");
+                            + line + "; use base: files to share settings");
                 }
+                if (p.getTypeId() != null) {
+                    throw new ConfigException("", "YAML tags (!" + p.getTypeId() + ") are not supported, in " + where
+                            + " at line " + line + "; a config is plain data");
+                }
+                depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+                ended = depth == 0;
             }
         }
     }
@@ -242,6 +256,10 @@ public final class ConfigLoader {
                 throw new ConfigException("--set " + key, "empty path segment");
             }
             segs.add(s);
+        }
+        if (!key.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+|\\[[A-Za-z0-9_-]+\\])*")) {
+            throw new ConfigException("--set " + key, "malformed key; name nested keys with '.' and list elements "
+                    + "with [i], a name or a type, e.g. stages[2].epochs or stages.distill.temperature");
         }
         JsonNode cur = root;
         StringBuilder at = new StringBuilder();

@@ -111,6 +111,10 @@ public final class Obj {
                 && Math.abs(v.doubleValue()) < Integer.MAX_VALUE) {
             return (int) v.doubleValue();
         }
+        if (v.isIntegralNumber()) {
+            throw new ConfigException(at(key), "must be an integer from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got " + describe(v));
+        }
         throw new ConfigException(at(key), "must be an integer, got " + describe(v));
     }
 
@@ -122,6 +126,10 @@ public final class Obj {
         if (v.isIntegralNumber() && v.canConvertToLong()) {
             return v.longValue();
         }
+        if (v.isIntegralNumber()) {
+            throw new ConfigException(at(key), "must be an integer from " + Integer.MIN_VALUE + " to "
+                    + Integer.MAX_VALUE + ", got " + describe(v));
+        }
         throw new ConfigException(at(key), "must be an integer, got " + describe(v));
     }
 
@@ -131,6 +139,10 @@ public final class Obj {
             return def;
         }
         if (v.isNumber()) {
+            if (!Double.isFinite(v.doubleValue())) {
+                throw new ConfigException(at(key), "must be a finite number, got " + v.asText()
+                        + " (beyond the range of a double)");
+            }
             return v.doubleValue();
         }
         throw new ConfigException(at(key), "must be a number, got " + describe(v));

@@ -27,6 +27,10 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
             throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, "
                     + "'.', '_' or '-', got '" + name + "'");
         }
+        if (name.length() > 100) {
+            throw new ConfigException("name", "must be at most 100 characters (it names a folder), got "
+                    + name.length());
+        }
         if (dataset == null) {
             throw new ConfigException("dataset", "missing");
         }

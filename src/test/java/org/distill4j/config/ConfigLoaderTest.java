@@ -143,6 +143,25 @@ class ConfigLoaderTest {
         assertTrue(!error(nested).contains("nested"), "60 levels are read and bound as usual: " + error(nested));
     }
 
+    /** Inputs that used to be accepted silently or answered with the wrong reason. */
+    @Test
+    void tagsDocumentsMalformedKeysAndOverflowsAreNamed() {
+        String tagged = error(VALID + "extra: !custom 5\n");
+        assertTrue(tagged.matches("YAML tags \\(!custom\\) are not supported, in .* at line \\d+; a config is plain "
+                + "data"), tagged);
+        assertTrue(error(VALID + "---\nversion: 1\n").matches("more than one YAML document in .* \\(line \\d+\\); a "
+                + "config is one mapping"), error(VALID + "---\nversion: 1\n"));
+        assertEquals("--set stages[0.epochs: malformed key; name nested keys with '.' and list elements with [i], a "
+                + "name or a type, e.g. stages[2].epochs or stages.distill.temperature",
+                error(VALID, "stages[0.epochs=3"));
+        assertEquals("stages[2].temperature: must be a finite number, got Infinity (beyond the range of a double)",
+                error(VALID, "stages.distill.temperature=1e400"));
+        assertEquals("stages[0].epochs: must be an integer from -2147483648 to 2147483647, got 1000000000000",
+                error(VALID, "stages[0].epochs=1000000000000"));
+        assertEquals("name: must be at most 100 characters (it names a folder), got 300",
+                error(VALID, "name=" + "n".repeat(300)));
+    }
+
     @Test
     void resolvedConfigRoundTripsToAnEqualRecord() throws IOException {
         RunConfig c = load(VALID, "stages.distill.temperature=8");
