@@ -39,18 +39,21 @@ final class RunState {
     private final double wallSeconds;
     private final Map<String, StageReport> reports;
     private final Map<String, ModelResult> results;
+    /** As read from a checkpoint: which stage produced the model in each slot (the models to restore). */
+    private final Map<ModelSlot, String> producedBy;
 
     private RunState(List<String> completed, double wallSeconds, Map<String, StageReport> reports,
-            Map<String, ModelResult> results) {
+            Map<String, ModelResult> results, Map<ModelSlot, String> producedBy) {
         this.completed = List.copyOf(completed);
         this.wallSeconds = wallSeconds;
         this.reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
         this.results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
+        this.producedBy = Collections.unmodifiableMap(new LinkedHashMap<>(producedBy));
     }
 
     /** A run that has completed no stage. */
     static RunState empty() {
-        return new RunState(List.of(), 0, Map.of(), Map.of());
+        return new RunState(List.of(), 0, Map.of(), Map.of(), Map.of());
     }
 
     static Path dir(RunDirectory rd) {
@@ -91,7 +94,7 @@ final class RunState {
         }
         Map<String, ModelResult> m = new LinkedHashMap<>(results);
         result.evaluations().forEach((slot, e) -> m.put(slot.yaml(), e));
-        return new RunState(c, wall, r, m);
+        return new RunState(c, wall, r, m, Map.of());
     }
 
     /** The state of a run directory; an empty one if it stopped before finishing its first stage. */
@@ -111,7 +114,16 @@ final class RunState {
             Map.Entry<String, JsonNode> e = it.next();
             results.put(e.getKey(), Json.MAPPER.treeToValue(e.getValue(), ModelResult.class));
         }
-        return new RunState(completed, j.path("wall_s").asDouble(0), reports, results);
+        Map<ModelSlot, String> producedBy = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("produced_by").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            ModelSlot slot = ModelSlot.of(e.getKey());
+            if (slot == null) {
+                throw new IllegalStateException("unknown model slot in checkpoint: " + e.getKey());
+            }
+            producedBy.put(slot, e.getValue().asText());
+        }
+        return new RunState(completed, j.path("wall_s").asDouble(0), reports, results, producedBy);
     }
 
     /**
@@ -152,21 +164,12 @@ final class RunState {
     /** Hands the completed stages' models, with their masks and codes, back to {@code ctx}. */
     void restore(RunDirectory rd, StageContext ctx) throws IOException {
         Path models = dir(rd).resolve("models");
-        Path f = dir(rd).resolve("pipeline.json");
-        if (!Files.isRegularFile(f)) {
-            return;
-        }
-        JsonNode j = Json.MAPPER.readTree(f.toFile());
-        for (Iterator<Map.Entry<String, JsonNode>> it = j.path("produced_by").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            ModelSlot slot = ModelSlot.of(e.getKey());
-            if (slot == null) {
-                throw new IllegalStateException("unknown model slot in checkpoint: " + e.getKey());
-            }
-            Path maskFile = models.resolve(e.getKey() + ".masks.bin");
-            ctx.handOn(slot, new ModelState(Net.load(models.resolve(e.getKey() + ".zip")),
+        for (Map.Entry<ModelSlot, String> e : producedBy.entrySet()) {
+            String slot = e.getKey().yaml();
+            Path maskFile = models.resolve(slot + ".masks.bin");
+            ctx.handOn(e.getKey(), new ModelState(Net.load(models.resolve(slot + ".zip")),
                     Files.isRegularFile(maskFile) ? WeightMasks.read(maskFile) : null,
-                    readQuantized(models.resolve(e.getKey() + ".quant.bin")), e.getValue().asText()));
+                    readQuantized(models.resolve(slot + ".quant.bin")), e.getValue()));
         }
     }
 

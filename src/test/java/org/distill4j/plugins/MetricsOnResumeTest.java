@@ -87,19 +87,8 @@ class MetricsOnResumeTest {
 
     @Test
     void aStageThatFailedBeforeItsFirstCheckpointLeavesNoDuplicateLine(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("flaky.yaml"), CONFIG);
-        FAIL_AT.set(0);
-        ExtensionTest.Result reference = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("reference"));
-        assertEquals(0, reference.code(), reference.err());
-
-        SAVES.set(0);
-        FAIL_AT.set(1);
-        ExtensionTest.Result failed = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("resumed"));
-        assertEquals(1, failed.code());
-        Path run;
-        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
-            run = s.findFirst().orElseThrow();
-        }
+        Path reference = referenceRun(dir);
+        Path run = failedRun(dir, 1);
         assertEquals(2, lines(run).size(), "train's epoch and flaky-train's first were written before the failure");
         // while another process holds the run (a second resume, or the training itself), a resume is refused at once
         CountDownLatch held = new CountDownLatch(1);
@@ -129,24 +118,14 @@ class MetricsOnResumeTest {
         int code = DistillCli.execute(PLUGINS, new PrintWriter(new StringWriter()), new PrintWriter(err), "train",
                 "--resume", run.toString());
         assertEquals(0, code, err.toString());
-        assertEquals(lines(Path.of(reference.out().strip())), lines(run));
+        assertEquals(lines(reference), lines(run));
     }
 
     /** A damaged checkpoint (cut short) is named in the log and the stage starts again; the run ends as if whole. */
     @Test
     void aDamagedCheckpointIsNamedAndTheStageStartsOver(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("flaky.yaml"), CONFIG);
-        FAIL_AT.set(0);
-        ExtensionTest.Result reference = ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("reference"));
-        assertEquals(0, reference.code(), reference.err());
-
-        SAVES.set(0);
-        FAIL_AT.set(2); // flaky-train's second epoch: its first checkpoint is in place
-        assertEquals(1, ExtensionTest.train(PLUGINS, config, "output.dir=" + dir.resolve("resumed")).code());
-        Path run;
-        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
-            run = s.findFirst().orElseThrow();
-        }
+        Path reference = referenceRun(dir);
+        Path run = failedRun(dir, 2); // flaky-train's second epoch: its first checkpoint is in place
         Path model = run.resolve("checkpoints/flaky-train/epoch-1/model.zip");
         byte[] bytes = Files.readAllBytes(model);
         Files.write(model, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -157,7 +136,27 @@ class MetricsOnResumeTest {
         assertEquals(0, code, err.toString());
         String log = Files.readString(run.resolve("train.log"));
         assertTrue(log.contains("flaky-train: checkpoint " + model.getParent() + " is damaged"), log);
-        assertEquals(lines(Path.of(reference.out().strip())), lines(run));
+        assertEquals(lines(reference), lines(run));
+    }
+
+    /** The run directory of {@link #CONFIG} run without a failure. */
+    static Path referenceRun(Path dir) throws IOException {
+        FAIL_AT.set(0);
+        ExtensionTest.Result r = ExtensionTest.train(PLUGINS, Files.writeString(dir.resolve("flaky.yaml"), CONFIG),
+                "output.dir=" + dir.resolve("reference"));
+        assertEquals(0, r.code(), r.err());
+        return Path.of(r.out().strip());
+    }
+
+    /** The run directory of {@link #CONFIG} run with the {@code failAt}-th checkpoint write failing (exit 1). */
+    static Path failedRun(Path dir, int failAt) throws IOException {
+        SAVES.set(0);
+        FAIL_AT.set(failAt);
+        assertEquals(1, ExtensionTest.train(PLUGINS, dir.resolve("flaky.yaml"), "output.dir=" + dir.resolve("resumed"))
+                .code());
+        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
+            return s.findFirst().orElseThrow();
+        }
     }
 
     /** The metrics lines without their timings. */

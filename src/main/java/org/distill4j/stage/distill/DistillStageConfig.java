@@ -1,9 +1,6 @@
 package org.distill4j.stage.distill;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +15,7 @@ import org.distill4j.config.ConfigBinder;
 import org.distill4j.config.LossSpec;
 import org.distill4j.config.DatasetConfig;
 import org.distill4j.config.TeacherCache;
+import org.distill4j.config.WithLoss;
 
 /**
  * {@code type: distill} — trains the student on
@@ -27,7 +25,8 @@ import org.distill4j.config.TeacherCache;
  */
 @JsonPropertyOrder({"type", "name", "inline_loss", "loss", "cache_teacher", "epochs", "batch_size", "optimizer"})
 public record DistillStageConfig(String name, @JsonIgnore LossSpec loss, TeacherCache cacheTeacher,
-                                 int epochs, int batchSize, OptimizerConfig optimizer) implements StageConfig {
+                                 int epochs, int batchSize, OptimizerConfig optimizer)
+        implements StageConfig, WithLoss {
     public static final String TYPE = "distill";
 
     public DistillStageConfig {
@@ -76,19 +75,6 @@ public record DistillStageConfig(String name, @JsonIgnore LossSpec loss, Teacher
                     + "use auto or never");
         }
         return this;
-    }
-
-    /** The loss as written: {@code loss: {type: ...}}, unless it is written inline ({@link LossSpec#inline}). */
-    @JsonProperty("loss")
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    LossSpec namedLoss() {
-        return loss.inline() == null ? loss : null;
-    }
-
-    @JsonProperty("inline_loss")
-    @JsonUnwrapped
-    Object inlineLoss() {
-        return loss.inline();
     }
 
     @JsonIgnore
