@@ -60,8 +60,15 @@ final class EvalCommand implements Callable<Integer> {
         Net net = Net.load(model);
         FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
         ImageDataset test = s.test();
-        net.checkFits(new Architectures.InputShape(test.channels(), test.height(), test.width()), test.numClasses(),
-                "--model " + model);
+        Architectures.InputShape in = new Architectures.InputShape(test.channels(), test.height(), test.width());
+        net.checkFits(in, test.numClasses(), "--model " + model);
+        try {
+            int batch = Math.min(batchSize, test.size());
+            Architectures.checkBatchFits(net.memoryBytes(in, batch, false), "the model on batches of " + batch);
+        } catch (Architectures.TooLargeException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size: " + e.getMessage()
+                    .replace("use a smaller batch_size", "use a smaller --batch-size"));
+        }
         EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null),
                 batchSize);
         spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));

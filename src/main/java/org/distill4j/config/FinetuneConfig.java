@@ -22,4 +22,10 @@ public record FinetuneConfig(int epochs, @JsonProperty("batch_size") int batchSi
     public TrainingConfig training() {
         return new TrainingConfig(epochs, batchSize, optimizer);
     }
+
+    /** Training {@code model}; with {@code distill}, the teacher's forward passes too (when the run has one). */
+    public java.util.List<BatchUse> batches(ModelSlot model) {
+        return distill ? java.util.List.of(BatchUse.training(model, batchSize), BatchUse.inference(ModelSlot.TEACHER,
+                batchSize)) : java.util.List.of(BatchUse.training(model, batchSize));
+    }
 }

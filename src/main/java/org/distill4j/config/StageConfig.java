@@ -29,6 +29,12 @@ public interface StageConfig {
         return List.of();
     }
 
+    /** The batches this stage passes through models, for the run's memory check before anything trains. */
+    @JsonIgnore
+    default List<BatchUse> batches() {
+        return List.of();
+    }
+
     /**
      * Checks this stage against the rest of the run, once the models ready before it are known, and returns it with
      * defaults that depend on them filled in (evaluate's model list). Errors are relative to the stage ({@code

@@ -69,19 +69,39 @@ public final class Architectures {
     /**
      * Refuses, before anything is allocated, a network whose parameters alone cannot fit the memory the JVM may use
      * ({@code -Dorg.bytedeco.javacpp.maxphysicalbytes}, which {@code DISTILL4J_JAVA_OPTS} sets). Activations come on
-     * top; this check only stops networks that can never train here.
+     * top: {@link #checkBatchFits} checks them for each stage's batch once the network is built.
      */
     static void checkFits(long params) {
-        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-        if (limit <= 0) {
-            limit = org.bytedeco.javacpp.Pointer.maxBytes();
-        }
+        long limit = memoryLimit();
         long need = params * TRAINING_BYTES_PER_PARAM;
         if (limit > 0 && need > limit) {
             throw new TooLargeException(String.format(java.util.Locale.ROOT, "the network has %,d parameters, which "
                     + "need about %.1f GiB to train (weights, gradients, Adam state), more than the %.1f GiB this JVM "
                     + "may use (DISTILL4J_JAVA_OPTS -Dorg.bytedeco.javacpp.maxphysicalbytes); make it smaller",
                     params, need / 1073741824.0, limit / 1073741824.0));
+        }
+    }
+
+    /**
+     * The bytes this JVM may use for arrays: javacpp's limit on the process's resident memory ({@code
+     * -Dorg.bytedeco.javacpp.maxphysicalbytes}), else its limit on native allocations; 0 when unlimited.
+     */
+    public static long memoryLimit() {
+        long limit = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
+        return limit > 0 ? limit : Math.max(0, org.bytedeco.javacpp.Pointer.maxBytes());
+    }
+
+    /**
+     * Refuses a batch that cannot fit the memory this JVM may use: {@code need} bytes (the network's memory
+     * estimate, {@link Net#memoryBytes}) for {@code what} ("the student to train on batches of 512").
+     */
+    public static void checkBatchFits(long need, String what) {
+        long limit = memoryLimit();
+        if (limit > 0 && need > limit) {
+            throw new TooLargeException(String.format(java.util.Locale.ROOT, "%s needs about %.1f GiB (DL4J's memory "
+                    + "estimate: weights, activations, gradients, updater state), more than the %.1f GiB this JVM "
+                    + "may use (DISTILL4J_JAVA_OPTS -Dorg.bytedeco.javacpp.maxphysicalbytes); use a smaller "
+                    + "batch_size", what, need / 1073741824.0, limit / 1073741824.0));
         }
     }
 

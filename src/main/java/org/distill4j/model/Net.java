@@ -92,6 +92,20 @@ public final class Net {
         }
     }
 
+    /**
+     * DL4J's estimate of the memory, in bytes, for passing {@code batch} rows of {@code input} through this network:
+     * its parameters plus, in training, gradients, updater state, activations and their gradients and work space;
+     * in inference, the activations of one forward pass. ({@code NetworkMemoryReport}, float32, no layer cache.)
+     */
+    public long memoryBytes(Architectures.InputShape input, int batch, boolean training) {
+        org.deeplearning4j.nn.conf.memory.NetworkMemoryReport report = model instanceof MultiLayerNetwork m
+                ? m.getLayerWiseConfigurations().getMemoryReport(input.type())
+                : ((ComputationGraph) model).getConfiguration().getMemoryReport(input.type());
+        return report.getTotalMemoryBytes(batch, training ? org.deeplearning4j.nn.conf.memory.MemoryUseMode.TRAINING
+                : org.deeplearning4j.nn.conf.memory.MemoryUseMode.INFERENCE,
+                org.deeplearning4j.nn.conf.CacheMode.NONE, DataType.FLOAT);
+    }
+
     /** The loss of the last fitted batch. */
     public double score() {
         return model.score();

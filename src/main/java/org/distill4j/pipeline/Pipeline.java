@@ -75,6 +75,7 @@ public final class Pipeline {
         Architectures.InputShape input = new Architectures.InputShape(train.data().channels(), train.data().height(),
                 train.data().width());
         Map<ModelSlot, Net> models = buildModels(config, input, train.data().numClasses());
+        checkBatches(config, models, input, Math.max(splits.train().size(), splits.test().size()));
         for (Stage s : stages) {
             s.check(models);
         }
@@ -250,6 +251,30 @@ public final class Pipeline {
             models.put(slot, model(slot.section(), config.model(slot), input, numClasses, config.seed()));
         }
         return models;
+    }
+
+    /**
+     * Refuses, before anything trains, a stage whose batches cannot fit the memory the JVM may use (activations grow
+     * with the batch, which is at most the {@code rows} of the largest split): a one-line error at {@code
+     * stages[i].batch_size} with the estimate and the limit.
+     */
+    static void checkBatches(RunConfig config, Map<ModelSlot, Net> models, Architectures.InputShape input, int rows) {
+        for (int i = 0; i < config.stages().size(); i++) {
+            for (org.distill4j.config.BatchUse b : config.stages().get(i).batches()) {
+                Net net = models.get(b.slot());
+                if (net == null) {
+                    continue;
+                }
+                int batch = Math.min(b.batch(), rows);
+                try {
+                    Architectures.checkBatchFits(net.memoryBytes(input, batch, b.training()),
+                            "the " + b.slot().yaml() + (b.training() ? " training" : " running") + " on batches of "
+                                    + batch);
+                } catch (Architectures.TooLargeException e) {
+                    throw new org.distill4j.config.ConfigException("stages[" + i + "]." + b.key(), e.getMessage());
+                }
+            }
+        }
     }
 
     /**

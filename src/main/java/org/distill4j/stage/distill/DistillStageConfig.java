@@ -3,6 +3,7 @@ package org.distill4j.stage.distill;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import java.util.Set;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
@@ -80,5 +81,11 @@ public record DistillStageConfig(String name, @JsonIgnore LossSpec loss, Teacher
     @JsonIgnore
     public TrainingConfig training() {
         return new TrainingConfig(epochs, batchSize, optimizer);
+    }
+
+    @Override
+    public List<BatchUse> batches() {
+        return List.of(BatchUse.training(ModelSlot.STUDENT, batchSize), BatchUse.inference(ModelSlot.TEACHER,
+                batchSize));
     }
 }

@@ -3,6 +3,7 @@ package org.distill4j.stage.evaluate;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import java.util.Set;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
@@ -65,5 +66,10 @@ public record EvaluateStageConfig(String name, List<ModelSlot> models, int batch
             throw ConfigException.field("", "nothing to evaluate: no earlier stage trains or loads a model");
         }
         return new EvaluateStageConfig(name, all, batchSize);
+    }
+
+    @Override
+    public List<BatchUse> batches() {
+        return models.stream().map(m -> BatchUse.inference(m, batchSize)).toList();
     }
 }

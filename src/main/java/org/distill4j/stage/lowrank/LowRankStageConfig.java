@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.Check;
@@ -56,4 +57,9 @@ public record LowRankStageConfig(String name, ModelSlot model, Integer rank, Dou
                 o.integer("rank", null), o.number("energy", null), o.strList("skip", null), ConfigBinder.finetune(o)));
     }
 
+
+    @Override
+    public List<BatchUse> batches() {
+        return finetune.batches(model);
+    }
 }

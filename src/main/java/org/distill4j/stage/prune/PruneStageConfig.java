@@ -3,6 +3,7 @@ package org.distill4j.stage.prune;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.Check;
@@ -119,4 +120,9 @@ public record PruneStageConfig(String name, ModelSlot model, Structure structure
                 o.integer("begin", 0), o.integer("end", null), o.integer("frequency", 50), ConfigBinder.finetune(o)));
     }
 
+
+    @Override
+    public List<BatchUse> batches() {
+        return finetune.batches(model);
+    }
 }

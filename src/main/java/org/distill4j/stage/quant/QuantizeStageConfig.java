@@ -3,6 +3,7 @@ package org.distill4j.stage.quant;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.Check;
@@ -79,4 +80,9 @@ public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKin
                 o.strList("skip", null), ConfigBinder.finetune(o)));
     }
 
+
+    @Override
+    public List<BatchUse> batches() {
+        return finetune.batches(model);
+    }
 }

@@ -3,6 +3,7 @@ package org.distill4j.stage.train;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
+import org.distill4j.config.BatchUse;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.Obj;
@@ -47,5 +48,10 @@ public record TrainStageConfig(String name, ModelSlot model, int epochs, int bat
     @JsonIgnore
     public TrainingConfig training() {
         return new TrainingConfig(epochs, batchSize, optimizer);
+    }
+
+    @Override
+    public List<BatchUse> batches() {
+        return List.of(BatchUse.training(model, batchSize));
     }
 }
