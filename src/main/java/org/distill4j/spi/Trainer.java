@@ -163,6 +163,7 @@ public final class Trainer {
                     lr.valueAt(iteration - 1, epoch - 1), lastLoss, trainAcc, Double.isNaN(valAcc) ? null : valAcc,
                     testAcc, n / epochTrain, epochTrain, wall, extra);
             ctx.runDir().appendMetrics(line);
+            org.distill4j.run.Faults.point("after-metrics:" + stageName + ":" + epoch); // before its checkpoint
             Checkpoint.save(ctx.runDir(), stageName, net, hook, new Checkpoint.State(epoch, iteration, trainSeconds,
                     wall, lastLoss, shuffle, augment, Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState()));
             LOG.info(String.format("%s epoch %d/%d: loss %.4f, train acc %.4f, val acc %.4f, test acc %.4f, "

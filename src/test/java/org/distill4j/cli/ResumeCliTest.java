@@ -43,19 +43,26 @@ class ResumeCliTest {
         reference = Path.of(r.out().trim());
     }
 
-    /**
-     * Starts {@code distill train} in its own JVM and kills it (SIGKILL) once {@code checkpoint}
-     * exists in its run directory.
-     */
-    static Path killAt(Path root, String checkpoint) throws Exception {
+    /** Starts {@code distill train} of {@link #CONFIG} in its own JVM, with {@code jvmArgs}, writing into root. */
+    static Process start(Path root, String... jvmArgs) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "org.distill4j.cli.DistillCli", "train"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
+        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli", "train"));
         cmd.addAll(List.of(CONFIG));
         cmd.addAll(List.of("--set", "output.dir=" + root));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
         Files.createDirectories(root);
+        return p;
+    }
+
+    /**
+     * Starts {@code distill train} in its own JVM and kills it (SIGKILL) once {@code checkpoint}
+     * exists in its run directory.
+     */
+    static Path killAt(Path root, String checkpoint) throws Exception {
+        Process p = start(root);
         long deadline = System.nanoTime() + 300_000_000_000L;
         Path target = Path.of("checkpoints").resolve(checkpoint).resolve("state.json");
         Path found = null;
@@ -124,6 +131,27 @@ class ResumeCliTest {
     @Test
     void killedDuringQuantizeResumesToTheSameResult() throws Exception {
         assertResumesToTheReference(killAt(out.resolve("killed-quantize"), "quantize/epoch-1"), "quantize");
+    }
+
+    /**
+     * A process that dies after an epoch's metrics line is written but before that epoch's checkpoint is in place
+     * (halted there by -Ddistill4j.fault, as a kill or a full disk would) resumes from the previous checkpoint and
+     * writes the epoch's line once: every file equals the uninterrupted run's.
+     */
+    @Test
+    void killedBetweenAMetricsLineAndItsCheckpointResumesToTheSameResult() throws Exception {
+        Path root = out.resolve("halted");
+        Process p = start(root, "-Ddistill4j.fault=after-metrics:prune:2");
+        assertTrue(p.waitFor(300, java.util.concurrent.TimeUnit.SECONDS), "see target/halted.log");
+        assertEquals(137, p.exitValue(), "see target/halted.log");
+        Path run = LiveFiles.find(root, 2, x -> Files.isRegularFile(x.resolve("metrics.jsonl")));
+        assertNotNull(run);
+        List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
+        assertTrue(lines.get(lines.size() - 1).contains("\"stage\":\"prune\"")
+                && lines.get(lines.size() - 1).contains("\"epoch\":2,"), "prune's second line was written");
+        assertTrue(Files.exists(run.resolve("checkpoints/prune/epoch-1/state.json")));
+        assertFalse(Files.exists(run.resolve("checkpoints/prune/epoch-2")), "its checkpoint was not");
+        assertResumesToTheReference(run, "prune");
     }
 
     @Test
