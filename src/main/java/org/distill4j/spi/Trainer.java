@@ -139,8 +139,9 @@ public final class Trainer {
                     hook.afterStep(net, iteration);
                     double score = net.score();
                     if (!Double.isFinite(score)) {
-                        throw new TrainingDivergedException(stageName + ": loss became " + score + " at epoch " + epoch
-                                + ", iteration " + iteration + "; lower the learning rate");
+                        throw new TrainingDivergedException(stageName + ": the loss became " + score
+                                + " at epoch " + epoch + ", iteration " + iteration + " (learning rate "
+                                + tc.optimizer().lr() + "); lower stages." + stageName + ".optimizer.lr");
                     }
                     lossSum += score * (to - from);
                     iteration++;
@@ -193,10 +194,13 @@ public final class Trainer {
         return d.subset(idx, d.name() + "/acc-subset");
     }
 
-    /** Raised when the loss stops being a finite number. */
-    public static final class TrainingDivergedException extends RuntimeException {
+    /**
+     * Raised when the loss stops being a finite number: the config's learning rate (or data) is at fault, not
+     * distill4j, so it is an input error (exit 2, one line); the run is marked failed.
+     */
+    public static final class TrainingDivergedException extends org.distill4j.config.InputException {
         public TrainingDivergedException(String message) {
-            super(message);
+            super(Kind.CONFIG, message);
         }
     }
 

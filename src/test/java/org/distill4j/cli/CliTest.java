@@ -153,6 +153,21 @@ class CliTest {
         assertEquals(List.of(), runDirs(tmp));
     }
 
+    /** A learning rate that makes the loss NaN is the config's fault: one line naming the key, a failed run. */
+    @Test
+    void aDivergingStageIsOneLineNamingItsLearningRate(@TempDir Path tmp) throws IOException {
+        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "stages.train-teacher.epochs=1",
+                "--set", "stages.train-baseline.epochs=1", "--set", "stages.distill.optimizer.lr=1e30", "--set",
+                "output.dir=" + tmp);
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().matches("error: distill: the loss became NaN at epoch 1, iteration \\d+ \\(learning rate "
+                + "1\\.0E30\\); lower stages\\.distill\\.optimizer\\.lr\n"), r.err());
+        Path run = runDirs(tmp).get(0);
+        var prov = org.distill4j.run.Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
+        assertEquals("failed", prov.path("status").asText());
+        assertEquals("config", prov.path("error_kind").asText());
+    }
+
     @Test
     void missingDataIsExitTwoAndLeavesNoRunDirectory(@TempDir Path tmp) throws IOException {
         Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set",

@@ -97,7 +97,7 @@ class SlurmSweepTest {
         assertEquals("incomplete", st.status);
         assertEquals(Trial.Status.COMPLETED, st.trials.get(0).status);
         Trial t1 = st.trials.get(1);
-        assertTrue(t1.reason.startsWith("Slurm FAILED, exit code 1:0 (" + job + "_1)") && t1.reason.contains("NaN"),
+        assertTrue(t1.reason.startsWith("Slurm FAILED, exit code 2:0 (" + job + "_1)") && t1.reason.contains("NaN"),
                 t1.reason);
         assertTrue(st.trials.get(3).status == Trial.Status.CANCELLED,
                 st.trials.get(3).status + " " + st.trials.get(3).reason);
