@@ -41,8 +41,9 @@ public final class ThroughputBench {
         this.order = data.inOrder();
         int nb = Math.min(BATCHES, data.data().size() / batch);
         if (nb < 1) {
-            throw new IllegalArgumentException("batch " + batch + " is larger than the training split ("
-                    + data.data().size() + ")");
+            throw new org.distill4j.config.InputException(org.distill4j.config.InputException.Kind.ARGUMENT,
+                    "--batch " + batch + " is larger than the dataset's training split (" + data.data().size()
+                            + " images)");
         }
         for (int i = 0; i < nb; i++) {
             xs.add(data.features(order, i * batch, (i + 1) * batch, null));

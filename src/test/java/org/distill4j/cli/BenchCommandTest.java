@@ -56,6 +56,10 @@ class BenchCommandTest {
         CliTest.Result r = CliTest.run("bench", "--dataset", "fashion-mnist-sample", "--rows", "train:vgg");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown row 'train:vgg'") && r.err().contains("train:resnet8"), r.err());
+        r = CliTest.run("bench", "--dataset", "fashion-mnist-sample", "--rows", "train:mlp", "--batch", "100000");
+        assertEquals(2, r.code());
+        assertEquals("error: --batch 100000 is larger than the dataset's training split (5000 images)",
+                r.err().strip());
     }
 
     @Test
