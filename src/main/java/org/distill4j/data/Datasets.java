@@ -29,13 +29,16 @@ public final class Datasets {
     }
 
     static FashionMnist.Splits sample(DatasetConfig c, Path home) {
+        if (c.path() != null) {
+            FashionMnist.checkDirectory(Path.of(c.path()));
+        }
         Path dir = c.path() != null ? Path.of(c.path()) : home.resolve(SAMPLE_DIR);
         if (!Files.isDirectory(dir)) {
             throw new DataException("bundled sample not found at " + dir.toAbsolutePath()
                     + "; run from the distill4j checkout, set DISTILL4J_HOME, or set dataset.path");
         }
         FashionMnist.Splits s = FashionMnist.load(dir, "fashion-mnist-sample", false);
-        SampleManifest.verify(dir, s.train().checksums());
+        SampleManifest.verify(dir, s.train().checksums());  // the checksums compiled in, wherever the files are
         return s;
     }
 }

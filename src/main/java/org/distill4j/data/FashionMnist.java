@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,9 @@ public final class FashionMnist {
 
     /** Finds (or downloads) the full set and loads it, verifying every file's content checksum. */
     public static Splits loadFull(String configuredPath, boolean allowDownload) {
+        if (configuredPath != null) {
+            checkDirectory(Path.of(configuredPath));
+        }
         List<Path> tried = new ArrayList<>();
         for (Path dir : searchPath(configuredPath)) {
             tried.add(dir);
@@ -85,8 +89,10 @@ public final class FashionMnist {
                 return load(dir, "fashion-mnist", true);
             }
             if (configuredPath != null && dir.equals(Path.of(configuredPath))) {
-                throw new DataException("dataset.path " + dir + " does not hold the four Fashion-MNIST files ("
-                        + String.join(", ", FILES.keySet()) + ")");
+                List<String> missing = FILES.keySet().stream().filter(f -> !Files.isRegularFile(dir.resolve(f)))
+                        .toList();
+                throw new DataException("dataset.path: " + dir + " does not hold the four Fashion-MNIST files ("
+                        + String.join(", ", FILES.keySet()) + "); missing: " + String.join(", ", missing));
             }
         }
         String failed = "";
@@ -106,6 +112,19 @@ public final class FashionMnist {
                 + "files from " + BASE_URL);
     }
 
+    /** Fails unless the configured {@code dataset.path} is a readable directory, saying which it is not. */
+    static void checkDirectory(Path dir) {
+        if (!Files.exists(dir)) {
+            throw new DataException("dataset.path: " + dir + " does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new DataException("dataset.path: " + dir + " is a file, not a directory");
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
+            throw new DataException("dataset.path: " + dir + " is not readable (permission denied)");
+        }
+    }
+
     static boolean hasAll(Path dir) {
         return FILES.keySet().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
@@ -117,30 +136,55 @@ public final class FashionMnist {
     public static Splits load(Path dir, String name, boolean verify) {
         Map<String, String> sums = new LinkedHashMap<>();
         IdxFile[] f = new IdxFile[4];
+        Path[] paths = new Path[4];
         int i = 0;
-        for (Map.Entry<String, String[]> e : FILES.entrySet()) {
-            Path p = dir.resolve(e.getKey());
-            if (!Files.isRegularFile(p)) {
-                throw new DataException("missing " + p);
+        for (String file : FILES.keySet()) {
+            paths[i] = dir.resolve(file);
+            if (!Files.isRegularFile(paths[i])) {
+                throw new DataException("missing " + paths[i]);
             }
-            f[i] = IdxFile.read(p);
-            if (verify && !f[i].sha256().equals(e.getValue()[1])) {
-                throw new DataException(p + ": content checksum mismatch (sha256 " + f[i].sha256() + ", expected "
-                        + e.getValue()[1] + "); the file is corrupt or not the official Fashion-MNIST");
-            }
-            sums.put(e.getKey(), f[i].sha256());
+            f[i] = IdxFile.read(paths[i]);
+            sums.put(file, f[i].sha256());
             i++;
         }
-        ImageDataset train = images(name + "/train", f[0], f[1], sums);
-        ImageDataset test = images(name + "/test", f[2], f[3], sums);
+        // the headers first: a file of the wrong shape is told as such, not as a checksum mismatch
+        ImageDataset train = images(name + "/train", paths[0], f[0], paths[1], f[1], sums);
+        ImageDataset test = images(name + "/test", paths[2], f[2], paths[3], f[3], sums);
+        i = 0;
+        for (Map.Entry<String, String[]> e : FILES.entrySet()) {
+            if (verify && !f[i].sha256().equals(e.getValue()[1])) {
+                throw new DataException(paths[i] + ": content checksum mismatch (sha256 " + f[i].sha256()
+                        + ", expected " + e.getValue()[1] + "); the file is corrupt or not the official Fashion-MNIST");
+            }
+            i++;
+        }
         LOG.info("{}: {} train, {} test images from {}", name, train.size(), test.size(), dir.toAbsolutePath());
         return new Splits(train, test, dir);
     }
 
-    static ImageDataset images(String name, IdxFile images, IdxFile labels, Map<String, String> sums) {
-        if (images.dims().length != 3 || labels.dims().length != 1 || images.dims()[0] != labels.dims()[0]) {
-            throw new DataException(name + ": images " + java.util.Arrays.toString(images.dims()) + " and labels "
-                    + java.util.Arrays.toString(labels.dims()) + " do not match");
+    /** Fashion-MNIST's image size: 28×28 grey pixels. */
+    static final int SIDE = 28;
+
+    /**
+     * One split from its two files, whose headers must agree with Fashion-MNIST: images {@code [count, 28, 28]},
+     * labels {@code [count]}, the same count. A header that disagrees is a one-line error naming the file.
+     */
+    static ImageDataset images(String name, Path imagesFile, IdxFile images, Path labelsFile, IdxFile labels,
+                               Map<String, String> sums) {
+        int[] d = images.dims();
+        if (d.length != 3 || d[1] != SIDE || d[2] != SIDE) {
+            throw new DataException(imagesFile + ": the IDX header gives the shape " + Arrays.toString(d)
+                    + (d.length == 3 ? " (" + d[1] + "x" + d[2] + " images)" : " (" + d.length + " dimensions)")
+                    + "; Fashion-MNIST images are [count, " + SIDE + ", " + SIDE + "]");
+        }
+        if (labels.dims().length != 1) {
+            throw new DataException(labelsFile + ": the IDX header gives the shape " + Arrays.toString(labels.dims())
+                    + " (" + labels.dims().length + " dimensions); a labels file is [count]");
+        }
+        if (labels.count() != images.count()) {
+            throw new DataException(labelsFile + ": the IDX header says " + labels.count() + " labels, but "
+                    + imagesFile.getFileName() + " holds " + images.count() + " images; the two files of a split must"
+                    + " hold the same count");
         }
         int[] y = new int[labels.count()];
         for (int i = 0; i < y.length; i++) {

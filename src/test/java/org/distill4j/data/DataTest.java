@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.distill4j.plugins.Plugins;
@@ -96,16 +97,75 @@ class DataTest {
                 () -> Plugins.BUILTIN.loadDataset(new DatasetConfig("fashion-mnist-sample", copy.toString(), 0.1, null),
                         Path.of(".")));
         assertTrue(e.getMessage().contains("t10k-labels-idx1-ubyte.gz: content checksum"), e.getMessage());
-        assertTrue(e.getMessage().endsWith(
-                "does not match SHA256SUMS (16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa)"),
-                e.getMessage());
+        assertTrue(e.getMessage().endsWith("is not the bundled fashion-mnist-sample's "
+                + "(16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa, datasets/manifest.yaml); "
+                + "the file is damaged or not the sample"), e.getMessage());
+    }
+
+    /** The sample's checksums are compiled in: a swapped sample whose own SHA256SUMS was edited to match is found. */
+    @Test
+    void aSwappedSampleWithItsOwnChecksumFileIsAnError() throws IOException {
+        Path copy = copySample(dir.resolve("swapped"));
+        Path labels = copy.resolve("t10k-labels-idx1-ubyte.gz");
+        IdxFile.writeGz(labels, new int[]{1000}, new byte[1000]);
+        String sum = IdxFile.read(labels).sha256();
+        Path sums = copy.resolve(SampleManifest.FILE);
+        Files.writeString(sums, Files.readString(sums).replace(
+                "16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa", sum));
+        DataException e = assertThrows(DataException.class, () -> Plugins.BUILTIN.loadDataset(
+                new DatasetConfig("fashion-mnist-sample", copy.toString(), 0.1, null), Path.of(".")));
+        assertEquals(labels + ": content checksum " + sum + " is not the bundled fashion-mnist-sample's "
+                + "(16896f0f64d42df2071b9b6ea970d4ae18cb4a86bc10f3ee8532ab985c1cdaaa, datasets/manifest.yaml); "
+                + "the file is damaged or not the sample", e.getMessage());
+    }
+
+    /** IDX headers that disagree with Fashion-MNIST's shape are named, with the file, before any checksum. */
+    @Test
+    void idxHeadersOfTheWrongShapeAreNamed() throws IOException {
+        for (String name : List.of("fashion-mnist-sample", "fashion-mnist")) {
+            Path copy = copySample(dir.resolve(name + "-32"));
+            Path images = copy.resolve("t10k-images-idx3-ubyte.gz");
+            IdxFile.writeGz(images, new int[]{1000, 32, 32}, new byte[1000 * 32 * 32]);
+            assertEquals(images + ": the IDX header gives the shape [1000, 32, 32] (32x32 images); Fashion-MNIST "
+                    + "images are [count, 28, 28]", loadError(name, copy));
+            IdxFile.writeGz(images, new int[]{1000, 784}, new byte[1000 * 784]);
+            assertEquals(images + ": the IDX header gives the shape [1000, 784] (2 dimensions); Fashion-MNIST "
+                    + "images are [count, 28, 28]", loadError(name, copy));
+        }
+        Path copy = copySample(dir.resolve("count"));
+        Path labels = copy.resolve("train-labels-idx1-ubyte.gz");
+        IdxFile.writeGz(labels, new int[]{4999}, new byte[4999]);
+        assertEquals(labels + ": the IDX header says 4999 labels, but train-images-idx3-ubyte.gz holds 5000 images; "
+                + "the two files of a split must hold the same count", loadError("fashion-mnist-sample", copy));
+        IdxFile.writeGz(labels, new int[]{50, 100}, new byte[5000]);
+        assertEquals(labels + ": the IDX header gives the shape [50, 100] (2 dimensions); a labels file is [count]",
+                loadError("fashion-mnist-sample", copy));
+    }
+
+    /** A dataset.path that is a file, or does not exist, says so for both datasets. */
+    @Test
+    void aDatasetPathThatIsNotADirectorySaysWhy() throws IOException {
+        Path file = Files.writeString(dir.resolve("file.txt"), "x");
+        for (String name : List.of("fashion-mnist-sample", "fashion-mnist")) {
+            assertEquals("dataset.path: " + file + " is a file, not a directory", loadError(name, file));
+            Path nope = dir.resolve("nope");
+            assertEquals("dataset.path: " + nope + " does not exist", loadError(name, nope));
+        }
+    }
+
+    private static String loadError(String name, Path path) {
+        return assertThrows(DataException.class, () -> Plugins.BUILTIN.loadDataset(
+                new DatasetConfig(name, path.toString(), 0.1, null), Path.of("."))).getMessage();
     }
 
     @Test
     void configuredPathWithoutFilesIsAnError() {
         DataException e = assertThrows(DataException.class, () -> FashionMnist.loadFull(dir.toString(), false));
-        assertEquals("dataset.path " + dir + " does not hold the four Fashion-MNIST files (train-images-idx3-ubyte.gz, "
-                + "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)", e.getMessage());
+        assertEquals("dataset.path: " + dir + " does not hold the four Fashion-MNIST files ("
+                + "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+                + "t10k-labels-idx1-ubyte.gz); missing: "
+                + "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+                + "t10k-labels-idx1-ubyte.gz", e.getMessage());
     }
 
     @Test
