@@ -283,8 +283,13 @@ public final class Net {
 
     /**
      * Loads a DL4J model zip written by {@link #save} (or by DL4J's ModelSerializer), or a compact {@code .d4jc} file.
+     * A file that is not one is an {@link InputException} of kind model-file, one line naming the file and what is
+     * wrong with it: not a zip, no or an invalid {@code configuration.json}, no {@code coefficients.bin}.
      */
     public static Net load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw notAModel(file, "it is a directory", null);
+        }
         if (!Files.isRegularFile(file)) {
             throw new InputException(InputException.Kind.MODEL_FILE, "model file not found: " + file);
         }
@@ -292,33 +297,66 @@ public final class Net {
             return CompactModel.read(file);
         }
         OneDnn.configure();
-        try {
-            boolean graph;
-            try (ZipFile zip = new ZipFile(file.toFile())) {
-                var entry = zip.getEntry("configuration.json");
-                if (entry == null) {
-                    throw new InputException(InputException.Kind.MODEL_FILE,
-                            file + " is not a DL4J model zip (no configuration.json)");
-                }
-                try (InputStream in = zip.getInputStream(entry)) {
-                    String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    graph = json.contains("\"vertices\"");
-                }
+        boolean graph;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            var entry = zip.getEntry("configuration.json");
+            if (entry == null) {
+                throw notAModel(file, "configuration.json is missing", null);
             }
-            return new Net(graph ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
-                    : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
+            String json;
+            try (InputStream in = zip.getInputStream(entry)) {
+                json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            graph = json.contains("\"vertices\"");
+            checkConfiguration(file, json, graph);
+            if (zip.getEntry("coefficients.bin") == null) {
+                throw notAModel(file, "coefficients.bin (the weights) is missing", null);
+            }
         } catch (java.util.zip.ZipException e) {
-            throw new InputException(InputException.Kind.MODEL_FILE, file + " is not a DL4J model zip: "
-                    + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            if (e instanceof InputException) {
-                throw e;
-            }
-            throw new InputException(InputException.Kind.MODEL_FILE, "cannot load model " + file + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            throw notAModel(file, "not a zip file (" + firstLine(e) + ")", e);
         } catch (IOException e) {
             throw new InputException(InputException.Kind.MODEL_FILE, "cannot read model " + file + ": "
-                    + e.getMessage(), e);
+                    + firstLine(e), e);
         }
+        try {
+            return new Net(graph ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
+                    : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
+        } catch (RuntimeException | IOException e) {
+            throw new InputException(InputException.Kind.MODEL_FILE, "cannot load model " + file + ": "
+                    + firstLine(e), e);
+        }
+    }
+
+    /** Parses a model zip's {@code configuration.json} as DL4J would, failing when it is not a network's. */
+    private static void checkConfiguration(Path file, String json, boolean graph) {
+        String problem;
+        RuntimeException cause = null;
+        try {
+            if (graph) {
+                var c = ComputationGraphConfiguration.fromJson(json);
+                problem = c.getVertices() == null || c.getVertices().isEmpty() ? "it describes no network" : null;
+            } else {
+                var c = MultiLayerConfiguration.fromJson(json);
+                problem = c.getConfs() == null || c.getConfs().isEmpty() ? "it describes no network" : null;
+            }
+        } catch (NullPointerException e) {
+            problem = "it describes no network";  // DL4J's reader assumes the keys it needs are there
+            cause = e;
+        } catch (RuntimeException e) {
+            problem = firstLine(e);
+            cause = e;
+        }
+        if (problem != null) {
+            throw notAModel(file, "configuration.json is missing or invalid (" + problem + ")", cause);
+        }
+    }
+
+    private static InputException notAModel(Path file, String why, Throwable cause) {
+        return new InputException(InputException.Kind.MODEL_FILE, file + " is not a DL4J model: " + why, cause);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return m.lines().findFirst().orElse("").strip();
     }
 }

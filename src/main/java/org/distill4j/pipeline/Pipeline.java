@@ -285,7 +285,12 @@ public final class Pipeline {
     public static Net model(String section, ModelConfig spec, Architectures.InputShape input,
             int numClasses, long seed) {
         if (spec.load() != null) {
-            Net loaded = Net.load(Path.of(spec.load()));
+            Net loaded;
+            try {
+                loaded = Net.load(Path.of(spec.load()));
+            } catch (InputException e) {
+                throw new InputException(e.kind(), section + ".load: " + e.getMessage(), e);
+            }
             loaded.checkFits(input, numClasses, section + ".load");
             return loaded;
         }
