@@ -37,7 +37,23 @@ public final class ConfigLoader {
 
     /** Loads, merges, overrides and binds; every problem is a {@link ConfigException}. */
     public static RunConfig load(Path file, List<String> overrides, Schema schema) {
-        return ConfigBinder.bind(resolveTree(file, overrides), defaultName(file), schema);
+        ObjectNode tree = resolveTree(file, overrides);
+        boolean derived = !tree.hasNonNull("name");
+        try {
+            return ConfigBinder.bind(tree, defaultName(file), schema);
+        } catch (ConfigException e) {
+            throw derived && e.path().equals("name") ? derivedName(e, file) : e;
+        }
+    }
+
+    /**
+     * {@code e}, an error about a name that {@link #defaultName} derived from {@code file} because the file sets none,
+     * told as such: the user never wrote that name.
+     */
+    static ConfigException derivedName(ConfigException e, Path file) {
+        String from = defaultName(file).equals(baseName(file)) ? "the file name '" + file.getFileName() + "'"
+                : "the run directory of " + file;
+        return new ConfigException("name", "derived from " + from + ": " + e.problem() + "; set name: in the config");
     }
 
     /** The merged and overridden tree, before binding. */
@@ -59,10 +75,14 @@ public final class ConfigLoader {
         return ConfigBinder.bind(readTree(yaml, "<resolved config>"), null, schema);
     }
 
-    static String defaultName(Path file) {
+    private static String baseName(Path file) {
         String n = file.getFileName().toString();
         int dot = n.lastIndexOf('.');
-        String base = dot > 0 ? n.substring(0, dot) : n;
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    static String defaultName(Path file) {
+        String base = baseName(file);
         if (base.equals("config.resolved")) {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null && parent.getParent() != null) {
@@ -160,7 +180,7 @@ public final class ConfigLoader {
         JsonNode n;
         try {
             rejectUnsupported(text, where);
-            n = YAML.readTree(text);
+            n = parseYaml(text);
         } catch (JsonProcessingException e) {
             String msg = e.getOriginalMessage().split("\n")[0];
             var loc = e.getLocation();
@@ -180,7 +200,13 @@ public final class ConfigLoader {
         return (ObjectNode) n;
     }
 
-    /** YAML anchors and aliases would reach the binder as plain strings; they are not supported. */
+    /** YAML text as a tree, its float specials ({@code .nan}, {@code -.inf}) read as numbers ({@link YamlFloats}). */
+    private static JsonNode parseYaml(String text) throws java.io.IOException {
+        try (JsonParser p = new YamlFloats(YAML.getFactory().createParser(text))) {
+            return YAML.readTree(p);
+        }
+    }
+
     /** Rejects what a config must not hold: aliases, tags ({@code !custom 5}), a second document. */
     private static void rejectUnsupported(String text, String where) throws java.io.IOException {
         try (YAMLParser p = ((YAMLFactory) YAML.getFactory()).createParser(text)) {
@@ -245,9 +271,9 @@ public final class ConfigLoader {
         String valueText = override.substring(eq + 1);
         JsonNode value;
         try {
-            JsonNode v = YAML.readTree(valueText.isEmpty() ? "''" : valueText);
+            JsonNode v = parseYaml(valueText.isEmpty() ? "''" : valueText);
             value = v == null || v.isMissingNode() ? JsonNodeFactory.instance.nullNode() : v;
-        } catch (JsonProcessingException e) {
+        } catch (IOException e) {
             throw new ConfigException("--set " + key, "value is not valid YAML: " + valueText);
         }
         List<String> segs = new ArrayList<>();

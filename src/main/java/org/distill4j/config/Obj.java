@@ -139,7 +139,11 @@ public final class Obj {
             return def;
         }
         if (v.isNumber()) {
-            if (!Double.isFinite(v.doubleValue())) {
+            double d = v.doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d) && v.isDouble()) {
+                throw new ConfigException(at(key), "must be a finite number, got " + describe(v));
+            }
+            if (Double.isInfinite(d)) {
                 throw new ConfigException(at(key), "must be a finite number, got " + v.asText()
                         + " (beyond the range of a double)");
             }
@@ -294,6 +298,10 @@ public final class Obj {
         }
         if (v.isArray()) {
             return "a list";
+        }
+        if (v.isDouble() && !Double.isFinite(v.doubleValue())) {
+            double d = v.doubleValue();
+            return Double.isNaN(d) ? ".nan" : d > 0 ? ".inf" : "-.inf";
         }
         return v.toString();
     }

@@ -11,6 +11,9 @@ public record SweepConfig(int version, String name, String base, List<String> se
                           StrategyConfig strategy, Integer maxTrials, MetricGoal objective, MetricGoal secondary,
                           List<Constraint> constraints, ExecutorConfig executor, SlurmConfig slurm, String outputDir,
                           ReportConfig report) {
+    /** The longest sweep name: a trial's run name, {@code <name>-t<number>}, must stay within 100 characters. */
+    public static final int MAX_NAME = 90;
+
     public SweepConfig {
         if (version != RunConfig.SCHEMA_VERSION) {
             throw new ConfigException("version", "must be " + RunConfig.SCHEMA_VERSION + ", got " + version);
@@ -18,6 +21,10 @@ public record SweepConfig(int version, String name, String base, List<String> se
         if (name == null || !name.matches("[A-Za-z0-9_][A-Za-z0-9._-]*")) {
             throw new ConfigException("name", "must start with a letter, digit or '_' and hold only letters, digits, "
                     + "'.', '_' or '-', got '" + name + "'");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new ConfigException("name", "must be at most " + MAX_NAME + " characters (its trials' runs are "
+                    + "named <name>-t<number>, at most 100), got " + name.length());
         }
         if (base == null || base.isBlank()) {
             throw new ConfigException("base", "missing: the run config every trial starts from (a path relative to "

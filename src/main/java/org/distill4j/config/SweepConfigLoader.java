@@ -22,19 +22,38 @@ public final class SweepConfigLoader {
     public record Loaded(SweepConfig config, ObjectNode baseTree) {
     }
 
-    /** @param schema the plug-in tables the base run config and every trial's config are bound with */
-    public static Loaded load(Path file, Schema schema) {
-        SweepConfig cfg = bind(ConfigLoader.readTree(ConfigLoader.readFile(file, "sweep file"), file.toString()),
-                ConfigLoader.defaultName(file));
+    /**
+     * Why a metric path cannot name a number in the {@code summary.json} of a run of the given base config; null when
+     * it can (the layout of a summary is known where the summary is written: {@code RunSummary.metricProblem}).
+     */
+    @FunctionalInterface
+    public interface MetricCheck {
+        String problem(String metric, RunConfig base);
+    }
+
+    /**
+     * @param schema  the plug-in tables the base run config and every trial's config are bound with
+     * @param metrics checks the objective, secondary, constraint and report-column metrics against the base config,
+     *                so a misspelt metric is an error before any trial trains
+     */
+    public static Loaded load(Path file, Schema schema, MetricCheck metrics) {
+        ObjectNode root = ConfigLoader.readTree(ConfigLoader.readFile(file, "sweep file"), file.toString());
+        SweepConfig cfg;
+        try {
+            cfg = bind(root, ConfigLoader.defaultName(file));
+        } catch (ConfigException e) {
+            throw !root.hasNonNull("name") && e.path().equals("name") ? ConfigLoader.derivedName(e, file) : e;
+        }
         Path basePath = file.toAbsolutePath().getParent().resolve(cfg.base());
         if (!Files.isRegularFile(basePath)) {
             throw new ConfigException("base", "file not found: " + cfg.base() + " (relative to "
                     + file.toAbsolutePath().getParent() + ")");
         }
         ObjectNode tree;
+        RunConfig base;
         try {
             tree = ConfigLoader.resolveTree(basePath, cfg.set());
-            ConfigBinder.bind(tree.deepCopy(), cfg.name(), schema);
+            base = ConfigBinder.bind(tree.deepCopy(), cfg.name(), schema);
         } catch (ConfigException e) {
             throw new ConfigException("base", cfg.base() + ": " + e.getMessage());
         }
@@ -52,7 +71,28 @@ public final class SweepConfigLoader {
                 }
             }
         }
+        checkMetrics(cfg, base, metrics);
         return new Loaded(cfg, tree);
+    }
+
+    private static void checkMetrics(SweepConfig cfg, RunConfig base, MetricCheck metrics) {
+        Map<String, String> named = new java.util.LinkedHashMap<>();
+        named.put("objective.metric", cfg.objective().metric());
+        if (cfg.secondary() != null) {
+            named.put("secondary.metric", cfg.secondary().metric());
+        }
+        for (int i = 0; i < cfg.constraints().size(); i++) {
+            named.put("constraints[" + i + "]", cfg.constraints().get(i).metric());
+        }
+        for (int i = 0; i < cfg.report().columns().size(); i++) {
+            named.put("report.columns[" + i + "]", cfg.report().columns().get(i));
+        }
+        named.forEach((at, metric) -> {
+            String problem = metrics.problem(metric, base);
+            if (problem != null) {
+                throw new ConfigException(at, problem);
+            }
+        });
     }
 
     /**

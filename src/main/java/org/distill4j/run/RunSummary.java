@@ -5,10 +5,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.RunConfig;
+import org.distill4j.config.StageConfig;
 
 /**
  * A completed run's {@code summary.json}: each evaluated model's result by slot, the distilled student's gain over
@@ -32,6 +38,58 @@ public record RunSummary(String name, @JsonProperty("run_dir") String runDir, Ma
         ModelResult s = models.get("student");
         ModelResult b = models.get("baseline");
         return s == null || b == null ? null : s.testAccuracy() - b.testAccuracy();
+    }
+
+    /**
+     * Why {@code metric}, a dotted path to a number in {@code summary.json}, cannot be one for a run of {@code base};
+     * null when it can. The layout is known from this record and {@link ModelResult}; the stage names and model slots
+     * from the config. A stage report's keys beyond the training fields are known only at run time, so a path into a
+     * stage is checked up to the stage name.
+     */
+    public static String metricProblem(String metric, RunConfig base) {
+        String[] seg = metric.split("\\.", -1);
+        List<String> stageNames = base.stages().stream().map(StageConfig::name).toList();
+        List<String> slots = base.slotsUsed().stream().map(ModelSlot::yaml).toList();
+        String layout = "; summary.json holds models.<model>.<field>, stages.<stage>.<key>, distillation_gain, wall_s";
+        switch (seg[0]) {
+            case "wall_s", "distillation_gain" -> {
+                return seg.length == 1 ? null : "'" + seg[0] + "' is a number, not a mapping" + layout;
+            }
+            case "models" -> {
+                if (seg.length != 3) {
+                    return "a model's result is models.<model>.<field>, e.g. models.student.test_accuracy";
+                }
+                if (!slots.contains(seg[1])) {
+                    return "no model '" + seg[1] + "' in the base config; models: " + String.join(", ", slots);
+                }
+                List<String> fields = modelFields();
+                return fields.contains(seg[2]) ? null : "'" + seg[2] + "' is not a number of a model's result; fields: "
+                        + String.join(", ", fields);
+            }
+            case "stages" -> {
+                if (seg.length < 3 || seg[2].isEmpty()) {
+                    return "a stage's figure is stages.<stage>.<key>, e.g. stages.export.file_bytes";
+                }
+                return stageNames.contains(seg[1]) ? null : "no stage named '" + seg[1] + "' in the base config; "
+                        + "stages: " + String.join(", ", stageNames);
+            }
+            default -> {
+                return "'" + seg[0] + "' is not in summary.json" + layout;
+            }
+        }
+    }
+
+    /** The numeric fields of a model's result, by their names in {@code summary.json}. */
+    static List<String> modelFields() {
+        List<String> out = new ArrayList<>();
+        for (RecordComponent c : ModelResult.class.getRecordComponents()) {
+            Class<?> t = c.getType();
+            if (t.isPrimitive() || Number.class.isAssignableFrom(t)) {
+                JsonProperty p = c.getAccessor().getAnnotation(JsonProperty.class);
+                out.add(p != null ? p.value() : c.getName());
+            }
+        }
+        return out;
     }
 
     /** Reads {@code summary.json} of the run directory {@code dir}. */

@@ -22,6 +22,7 @@ import org.distill4j.config.ConfigWriter;
 import org.distill4j.config.RunConfig;
 import org.distill4j.config.SweepConfig;
 import org.distill4j.config.SweepConfigLoader;
+import org.distill4j.run.RunSummary;
 import org.distill4j.run.Json;
 import org.distill4j.run.Progress;
 import org.distill4j.run.RunDirectory;
@@ -61,7 +62,7 @@ public final class Sweep {
      * Starts a new sweep from {@code file} under its {@code output.dir} or {@code outputDir}; returns its directory.
      */
     public static Path start(Path file, Plugins plugins, ExecutorChoice choice, Path outputDir) throws Exception {
-        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file, plugins.schema());
+        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file, plugins.schema(), RunSummary::metricProblem);
         SweepConfig cfg = l.config();
         // checks it (e.g. that sbatch exists) before anything is written
         TrialExecutor executor = TrialExecutors.create(cfg, choice, null);

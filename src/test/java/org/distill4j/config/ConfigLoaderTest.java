@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.distill4j.run.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,12 +155,46 @@ class ConfigLoaderTest {
         assertEquals("--set stages[0.epochs: malformed key; name nested keys with '.' and list elements with [i], a "
                 + "name or a type, e.g. stages[2].epochs or stages.distill.temperature",
                 error(VALID, "stages[0.epochs=3"));
-        assertEquals("stages[2].temperature: must be a finite number, got Infinity (beyond the range of a double)",
+        assertEquals("stages[2].temperature: must be a finite number, got 1E+400 (beyond the range of a double)",
                 error(VALID, "stages.distill.temperature=1e400"));
         assertEquals("stages[0].epochs: must be an integer from -2147483648 to 2147483647, got 1000000000000",
                 error(VALID, "stages[0].epochs=1000000000000"));
         assertEquals("name: must be at most 100 characters (it names a folder), got 300",
                 error(VALID, "name=" + "n".repeat(300)));
+    }
+
+    /** YAML's float specials are numbers that are not finite, in a file and in --set, not "invalid YAML". */
+    @Test
+    void yamlFloatSpecialsAreNamedAsNotFinite() {
+        assertEquals("stages[2].temperature: must be a finite number, got .nan",
+                error(VALID.replace("temperature: 4", "temperature: .nan")));
+        assertEquals("stages[2].alpha: must be a finite number, got -.inf",
+                error(VALID.replace("alpha: 0.9", "alpha: -.Inf")));
+        assertEquals("stages[2].optimizer.lr: must be a finite number, got .inf",
+                error(VALID, "stages.distill.optimizer.lr=.inf"));
+        assertEquals("stages[2].temperature: must be a finite number, got .nan",
+                error(VALID, "stages.distill.temperature=.NaN"));
+        assertEquals("stages[0].epochs: must be an integer, got .nan", error(VALID, "stages[0].epochs=.nan"));
+        assertEquals("dataset.validation: must be a finite number, got .inf",
+                error(VALID.replace("{name: fashion-mnist-sample}",
+                        "{name: fashion-mnist-sample, validation: +.inf}")));
+    }
+
+    /** A run name taken from the config's file name is not the user's writing: the error says where it came from. */
+    @Test
+    void aRunNameDerivedFromTheFileNameSaysSo() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write("my run!.yaml", VALID), List.of(), SCHEMA));
+        assertEquals("name: derived from the file name 'my run!.yaml': must start with a letter, digit or '_' and hold "
+                + "only letters, digits, '.', '_' or '-', got 'my run!'; set name: in the config", e.getMessage());
+        String longName = "a".repeat(150);
+        e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(write(longName + ".yaml", VALID), List.of(), SCHEMA));
+        assertEquals("name: derived from the file name '" + longName + ".yaml': must be at most 100 characters (it "
+                + "names a folder), got 150; set name: in the config", e.getMessage());
+        assertEquals("ok", ConfigLoader.load(write("my run!.yaml", VALID + "name: ok\n"), List.of(), SCHEMA).name());
+        assertEquals("name: must start with a letter, digit or '_' and hold only letters, digits, '.', '_' or '-', "
+                + "got 'x y'", error(VALID + "name: x y\n"));
     }
 
     @Test
@@ -451,7 +486,8 @@ class ConfigLoaderTest {
             assertTrue(yamls.size() >= 3, "configs: " + yamls);
             for (Path p : yamls) {
                 if (p.startsWith(Path.of("configs", "sweeps"))) {
-                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p, SCHEMA).config(), p.toString());
+                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p, SCHEMA, RunSummary::metricProblem)
+                            .config(), p.toString());
                     continue;
                 }
                 RunConfig c = ConfigLoader.load(p, List.of(), SCHEMA);

@@ -8,17 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.distill4j.run.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SweepConfigLoaderTest {
     private static final Schema SCHEMA = Plugins.BUILTIN.schema();
+    private static final SweepConfigLoader.MetricCheck METRICS = RunSummary::metricProblem;
     @TempDir
     Path tmp;
 
     @Test
     void theCommittedSweepsLoad() {
-        SweepConfigLoader.Loaded l = SweepConfigLoader.load(Path.of("configs/sweeps/mlp_t_bits_sparsity.yaml"), SCHEMA);
+        SweepConfigLoader.Loaded l = SweepConfigLoader.load(Path.of("configs/sweeps/mlp_t_bits_sparsity.yaml"), SCHEMA,
+                METRICS);
         SweepConfig c = l.config();
         assertEquals(List.of("stages.distill.temperature", "stages.quantize.bits", "stages.prune.sparsity"),
                 c.space().stream().map(SweepConfig.ParamSpec::key).toList());
@@ -31,7 +34,7 @@ class SweepConfigLoaderTest {
         assertEquals(2, c.executor().workers());
         assertEquals("experiments/sweeps", c.outputDir());
         assertEquals("mlp_t_bits_sparsity", c.name());
-        SweepConfigLoader.load(Path.of("configs/sweeps/quick_mlp.yaml"), SCHEMA);
+        SweepConfigLoader.load(Path.of("configs/sweeps/quick_mlp.yaml"), SCHEMA, METRICS);
     }
 
     Path write(String yaml) throws Exception {
@@ -39,13 +42,15 @@ class SweepConfigLoaderTest {
                 .replace("base: ../_base/fashion-mnist.yaml",
                         "base: " + Path.of("configs/_base/fashion-mnist.yaml").toAbsolutePath()));
         Path f = tmp.resolve("s.yaml");
-        Files.writeString(f, "version: 1\nbase: base.yaml\nobjective: {metric: m, goal: maximize}\n" + yaml);
+        Files.writeString(f, "version: 1\nbase: base.yaml\n" + (yaml.contains("objective:") ? ""
+                : "objective: {metric: models.student.test_accuracy, goal: maximize}\n") + yaml);
         return f;
     }
 
     String error(String yaml) throws Exception {
         Path f = write(yaml);
-        return assertThrows(ConfigException.class, () -> SweepConfigLoader.load(f, SCHEMA)).getMessage();
+        return assertThrows(ConfigException.class, () -> SweepConfigLoader.load(f, SCHEMA, METRICS))
+                .getMessage();
     }
 
     @Test
@@ -76,6 +81,47 @@ class SweepConfigLoaderTest {
         Path f = tmp.resolve("g.yaml");
         Files.writeString(f, "version: 1\nbase: base.yaml\nobjective: {metric: m, goal: best}\n"
                 + "space:\n  seed: {integer: [1, 3]}\n");
-        return assertThrows(ConfigException.class, () -> SweepConfigLoader.load(f, SCHEMA)).getMessage();
+        return assertThrows(ConfigException.class, () -> SweepConfigLoader.load(f, SCHEMA, METRICS))
+                .getMessage();
+    }
+
+    /** Every metric a sweep reads from summary.json is checked against the base config before a trial trains. */
+    @Test
+    void misspeltMetricsAreErrorsBeforeAnyTrial() throws Exception {
+        String space = "space:\n  stages.distill.temperature: {choice: [2, 4]}\n";
+        String stages = "stages: train-teacher, train-baseline, distill, evaluate";
+        assertEquals("objective.metric: 'test_acuracy' is not a number of a model's result; fields: params, "
+                + "flops_per_sample, fp32_param_bytes, model_bytes, inference_samples_per_s, test_accuracy, "
+                + "test_top5_accuracy", error(space.replace("space:",
+                "objective: {metric: models.student.test_acuracy, goal: maximize}\nspace:")));
+        assertEquals("objective.metric: no stage named 'distil' in the base config; " + stages,
+                error(space.replace("space:", "objective: {metric: stages.distil.val_acc, goal: maximize}\nspace:")));
+        assertEquals("secondary.metric: no model 'studnet' in the base config; models: teacher, baseline, student",
+                error(space + "secondary: {metric: models.studnet.params, goal: minimize}\n"));
+        assertEquals("constraints[1]: no stage named 'export' in the base config; " + stages,
+                error(space + "constraints: ['wall_s < 600', 'stages.export.file_bytes <= 50000']\n"));
+        assertEquals("report.columns[0]: 'accuracy' is not in summary.json; summary.json holds models.<model>.<field>, "
+                + "stages.<stage>.<key>, distillation_gain, wall_s", error(space + "report: {columns: [accuracy]}\n"));
+        assertEquals("objective.metric: a stage's figure is stages.<stage>.<key>, e.g. stages.export.file_bytes",
+                error(space.replace("space:", "objective: {metric: stages.distill, goal: maximize}\nspace:")));
+        Path ok = write(space + "secondary: {metric: distillation_gain, goal: maximize}\n"
+                + "constraints: ['stages.distill.val_acc >= 0.1', 'models.teacher.test_top5_accuracy > 0']\n"
+                + "report: {columns: [wall_s, stages.evaluate.anything]}\n");
+        assertEquals("distillation_gain", SweepConfigLoader.load(ok, SCHEMA, METRICS).config().secondary().metric());
+    }
+
+    /** A sweep named after its file says so when that name is not a valid one. */
+    @Test
+    void aSweepNameDerivedFromTheFileNameSaysSo() throws Exception {
+        Path f = write("space:\n  stages.distill.temperature: {choice: [2, 4]}\n");
+        Path bad = Files.copy(f, tmp.resolve("my sweep!.yaml"));
+        assertEquals("name: derived from the file name 'my sweep!.yaml': must start with a letter, digit or '_' and "
+                + "hold only letters, digits, '.', '_' or '-', got 'my sweep!'; set name: in the config",
+                assertThrows(ConfigException.class, () -> SweepConfigLoader.load(bad, SCHEMA, METRICS)).getMessage());
+        Path longName = Files.copy(f, tmp.resolve("s".repeat(95) + ".yaml"));
+        assertEquals("name: derived from the file name '" + "s".repeat(95) + ".yaml': must be at most 90 characters "
+                + "(its trials' runs are named <name>-t<number>, at most 100), got 95; set name: in the config",
+                assertThrows(ConfigException.class, () -> SweepConfigLoader.load(longName, SCHEMA, METRICS))
+                        .getMessage());
     }
 }
