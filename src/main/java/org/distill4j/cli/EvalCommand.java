@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
     enum Split { test, train }
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "ZIP",
-            description = "A model zip written by a run (e.g. experiments/.../distill.zip).")
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
+            description = "A model zip written by a run (e.g. experiments/.../distill.zip) or a compact .d4jc export.")
     Path model;
 
     @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist",

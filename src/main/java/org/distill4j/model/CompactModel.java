@@ -4,8 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
@@ -40,12 +43,29 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * Biases and BatchNorm parameters are stored as float32. Weights are read back as exactly the float32 values the
  * in-memory model held ({@code code · scale} for quantized layers), so the loaded model's outputs are identical.
- * <p>Layout: magic {@code D4JC}, format version, graph flag, deflated configuration, then per parameter its
- * key, shape and block. All integers big-endian.
+ * <p>Layout (format version 2; all integers big-endian):
+ * <pre>
+ * "D4JC"             4 bytes  magic
+ * version            1 byte   2
+ * payload length     4 bytes  unsigned: the bytes between this field and the checksum
+ * payload                     graph flag (1 byte), deflated configuration (4-byte length, bytes),
+ *                             parameter count (2 bytes), then per parameter its key, shape and block
+ * checksum           4 bytes  CRC32C ({@link CRC32C}) of every byte before it, header included
+ * </pre>
+ * A reader checks the length against the file's size and then the checksum before it interprets a payload byte,
+ * so a changed bit, a cut or bytes appended after the checksum are one-line errors naming the file. Version 1
+ * (written until format 2 existed) is the magic, the version byte 1 and the payload, with no length and no
+ * checksum; it is still read, and its damage is detected only where the payload stops making sense.
  */
 public final class CompactModel {
     private static final byte[] MAGIC = {'D', '4', 'J', 'C'};
-    private static final int VERSION = 1;
+    /** The format version this build writes. */
+    public static final int VERSION = 2;
+    private static final int VERSION_1 = 1;
+    /** Magic, version byte and payload length. */
+    private static final int HEADER = MAGIC.length + 1 + 4;
+    /** The CRC32C. */
+    private static final int TRAILER = 4;
     private static final int RAW = 0;
     private static final int WEIGHTS = 1;
 
@@ -105,7 +125,11 @@ public final class CompactModel {
         }
     }
 
+    /** Whether {@code file} is meant as a compact model: it starts with the magic or its name ends in .d4jc. */
     public static boolean isCompact(Path file) {
+        if (file.getFileName() != null && file.getFileName().toString().endsWith(".d4jc")) {
+            return true;
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(4), MAGIC);
         } catch (IOException e) {
@@ -121,8 +145,6 @@ public final class CompactModel {
             List<Entry> entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.write(MAGIC);
-        out.writeByte(VERSION);
         out.writeByte(net.isGraph() ? 1 : 0);
         String json = net.isGraph() ? ((ComputationGraph) net.model()).getConfiguration().toJson()
                 : ((MultiLayerNetwork) net.model()).getLayerWiseConfigurations().toJson();
@@ -167,7 +189,22 @@ public final class CompactModel {
                     values, 4 * values, out.size() - start, block.sparsity, block.bits, block.encoding));
         }
         out.flush();
-        return bytes.toByteArray();
+        return frame(bytes.toByteArray());
+    }
+
+    /** A version-2 file around {@code payload}: header with its length, the payload, the CRC32C of both. */
+    static byte[] frame(byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length + TRAILER);
+        b.put(MAGIC).put((byte) VERSION).putInt(payload.length).put(payload);
+        b.putInt(crc(b.array(), b.position()));
+        return b.array();
+    }
+
+    /** The CRC32C of {@code data[0, end)}, as the int the file stores. */
+    private static int crc(byte[] data, int end) {
+        CRC32C c = new CRC32C();
+        c.update(data, 0, end);
+        return (int) c.getValue();
     }
 
     /** Writes {@code net} to {@code file} (atomically) and returns the size accounting. */
@@ -285,41 +322,125 @@ public final class CompactModel {
     private static int[] readSymbols(DataInputStream in, int count, int alphabet, int bits) throws IOException {
         boolean huffman = in.readByte() == 1;
         if (!huffman) {
-            return BitPacking.unpack(in.readNBytes(BitPacking.packedBytes(count, bits)), bits, count, false);
+            int size = BitPacking.packedBytes(count, bits);
+            if (size > in.available()) {
+                throw new EOFException();
+            }
+            return BitPacking.unpack(in.readNBytes(size), bits, count, false);
         }
         int[] lengths = new int[alphabet];
         for (int i = 0; i < alphabet; i++) {
             lengths[i] = in.readUnsignedByte();
         }
-        byte[] data = in.readNBytes(in.readInt());
+        byte[] data = readBlock(in, "a Huffman-coded block");
         return Huffman.decode(new Huffman.Encoded(data, 8L * data.length), lengths, count);
     }
 
-    /** Reads a compact model file back into a network. */
+    /**
+     * Reads a compact model file back into a network. A file that is not one, is damaged, cut short, longer than
+     * written, or of a format version this build does not know is an {@link InputException} naming the file.
+     */
     public static Net read(Path file) {
+        byte[] data;
         try {
-            return decode(Files.readAllBytes(file));
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InputException de) {
-                throw de;
+            data = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw bad("cannot read compact model " + file + ": " + e.getMessage(), e);
+        }
+        return decode(data, file.toString());
+    }
+
+    /** Decodes the bytes of a compact model file; {@code name} (the file) leads every error message. */
+    public static Net decode(byte[] data, String name) {
+        int version = version(data, name);
+        byte[] payload = version == VERSION_1 ? Arrays.copyOfRange(data, MAGIC.length + 1, data.length)
+                : verifiedPayload(data, name);
+        String v1 = version == VERSION_1 ? " (format version 1 carries no checksum)" : "";
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
+            Net net = parse(in);
+            if (in.available() > 0) {
+                throw bad(name + " has " + in.available() + " bytes after its end" + v1, null);
             }
-            throw new InputException(InputException.Kind.MODEL_FILE, "cannot read compact model " + file + ": "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+            return net;
+        } catch (InputException e) {
+            throw e;
+        } catch (EOFException e) {
+            throw bad(name + " is cut short or damaged: its data ends early" + v1, e);
+        } catch (IOException | RuntimeException e) {
+            throw bad(name + " is damaged: " + firstLine(e) + v1, e);
         }
     }
 
-    public static Net decode(byte[] data) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
-        if (!Arrays.equals(in.readNBytes(4), MAGIC)) {
-            throw new InputException(InputException.Kind.MODEL_FILE, "not a distill4j compact model (no D4JC header)");
+    /** The format version after a checked magic; a version this build does not read is an error. */
+    private static int version(byte[] data, String name) {
+        int prefix = Math.min(data.length, MAGIC.length);
+        if (!Arrays.equals(data, 0, prefix, MAGIC, 0, prefix)) {
+            throw bad(name + " is not a distill4j compact model (no D4JC header)", null);
         }
-        int version = in.readUnsignedByte();
-        if (version != VERSION) {
-            throw new InputException(InputException.Kind.MODEL_FILE, "compact model format version " + version
-                    + "; this distill4j reads version " + VERSION);
+        if (data.length <= MAGIC.length) {
+            throw bad(name + " is cut short: " + data.length + " bytes, inside its header", null);
         }
+        int version = Byte.toUnsignedInt(data[MAGIC.length]);
+        if (version != VERSION_1 && version != VERSION) {
+            throw bad(name + ": compact model format version " + version + "; this distill4j reads versions "
+                    + VERSION_1 + " and " + VERSION, null);
+        }
+        return version;
+    }
+
+    /**
+     * The payload of a version-2 file, once its length matches the file's size and its checksum matches: a file
+     * whose length field itself was damaged is told apart from one that was cut or had bytes appended.
+     */
+    private static byte[] verifiedPayload(byte[] data, String name) {
+        if (data.length < HEADER) {
+            throw bad(name + " is cut short: " + data.length + " bytes, inside its header", null);
+        }
+        long written = HEADER + Integer.toUnsignedLong(ByteBuffer.wrap(data, MAGIC.length + 1, 4).getInt()) + TRAILER;
+        if (data.length != written && !lengthFieldChanged(data)) {
+            if (data.length < written) {
+                throw bad(name + " is cut short: " + data.length + " of " + written + " bytes", null);
+            }
+            if (checksumMatches(data, (int) written)) {
+                throw bad(name + " has " + (data.length - written) + " bytes after its end", null);
+            }
+        }
+        if (data.length != written || !checksumMatches(data, data.length)) {
+            throw bad(name + ": damaged (checksum mismatch: the file was changed or corrupted after it was written)",
+                    null);
+        }
+        return Arrays.copyOfRange(data, HEADER, data.length - TRAILER);
+    }
+
+    /** Whether the file's checksum holds once its length field says the file's actual size. */
+    private static boolean lengthFieldChanged(byte[] data) {
+        if (data.length < HEADER + TRAILER) {
+            return false;
+        }
+        byte[] fixed = data.clone();
+        ByteBuffer.wrap(fixed).putInt(MAGIC.length + 1, data.length - HEADER - TRAILER);
+        return checksumMatches(fixed, fixed.length);
+    }
+
+    /** Whether {@code data[0, end)} ends with the CRC32C of the bytes before it. */
+    private static boolean checksumMatches(byte[] data, int end) {
+        return end >= HEADER + TRAILER && ByteBuffer.wrap(data).getInt(end - TRAILER) == crc(data, end - TRAILER);
+    }
+
+    private static InputException bad(String message, Throwable cause) {
+        return new InputException(InputException.Kind.MODEL_FILE, message, cause);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return m.lines().findFirst().orElse("");
+    }
+
+    /** The network a payload describes: its architecture, then each parameter's values. */
+    private static Net parse(DataInputStream in) throws IOException {
         boolean graph = in.readByte() == 1;
-        String json = new String(inflate(in.readNBytes(in.readInt())), StandardCharsets.UTF_8);
+        String json = new String(inflate(readBlock(in, "the configuration")), StandardCharsets.UTF_8);
         OneDnn.configure();
         Net net;
         if (graph) {
@@ -338,41 +459,46 @@ public final class CompactModel {
         Map<String, INDArray> table = net.model().paramTable();
         int count = in.readUnsignedShort();
         if (count != table.size()) {
-            throw new InputException(InputException.Kind.MODEL_FILE, "the file holds " + count
-                    + " parameters, its architecture has " + table.size());
+            throw new IOException("the file holds " + count + " parameters, its architecture has " + table.size());
         }
         for (int p = 0; p < count; p++) {
-            String key = in.readUTF();
-            long[] shape = new long[in.readUnsignedByte()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = in.readInt();
-            }
-            INDArray target = table.get(key);
-            if (target == null || !Arrays.equals(target.shape(), shape)) {
-                throw new InputException(InputException.Kind.MODEL_FILE, "parameter " + key + " "
-                        + Arrays.toString(shape) + " does not match the architecture");
-            }
-            int kind = in.readUnsignedByte();
-            if (kind == RAW) {
-                float[] v = new float[(int) target.length()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = in.readFloat();
-                }
-                target.assign(Nd4j.create(v, shape, 'c').castTo(target.dataType()));
-            } else {
-                WeightLayers.WeightLayer w = weights.get(key);
-                if (w == null) {
-                    throw new InputException(InputException.Kind.MODEL_FILE,
-                            "parameter " + key + " is stored as a weight matrix but is not one");
-                }
-                w.setRows(net, readWeights(in, (int) target.length()));
-            }
+            readParameter(in, net, table, weights);
         }
         return net;
     }
 
-    private static float[] readWeights(DataInputStream in, int length) throws IOException {
+    private static void readParameter(DataInputStream in, Net net, Map<String, INDArray> table,
+            Map<String, WeightLayers.WeightLayer> weights) throws IOException {
+        String key = in.readUTF();
+        long[] shape = new long[in.readUnsignedByte()];
+        for (int i = 0; i < shape.length; i++) {
+            shape[i] = in.readInt();
+        }
+        INDArray target = table.get(key);
+        if (target == null || !Arrays.equals(target.shape(), shape)) {
+            throw new IOException("parameter " + key + " " + Arrays.toString(shape)
+                    + " does not match the architecture");
+        }
+        int kind = in.readUnsignedByte();
+        if (kind == RAW) {
+            float[] v = new float[(int) target.length()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = in.readFloat();
+            }
+            target.assign(Nd4j.create(v, shape, 'c').castTo(target.dataType()));
+        } else {
+            WeightLayers.WeightLayer w = weights.get(key);
+            if (kind != WEIGHTS || w == null) {
+                throw new IOException("parameter " + key + " is stored as a weight matrix but is not one");
+            }
+            w.setRows(net, readWeights(in, (int) target.length(), w.channels()));
+        }
+    }
+    private static float[] readWeights(DataInputStream in, int length, int expectedChannels) throws IOException {
         int channels = in.readInt();
+        if (channels != expectedChannels) {
+            throw new IOException("a weight block has " + channels + " channels, its layer " + expectedChannels);
+        }
         int bits = in.readUnsignedByte();
         float[] scales = null;
         if (bits != 32) {
@@ -387,6 +513,10 @@ public final class CompactModel {
         int n = length;
         if (indexBits > 0) {
             n = in.readInt();
+            if (indexBits > 8 || n < 0 || n > 2L * length + 1) {
+                throw new IOException("a sparse block of " + length + " weights claims " + n + " entries at "
+                        + indexBits + "-bit indices");
+            }
             int[] gaps = readSymbols(in, n, 1 << indexBits, indexBits);
             positions = SparseIndex.positions(gaps, length);
         }
@@ -405,6 +535,18 @@ public final class CompactModel {
             }
         }
         return rows;
+    }
+
+    /** A length-prefixed block; a length past the payload's end is a cut (or damage the reader cannot tell). */
+    private static byte[] readBlock(DataInputStream in, String what) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException(what + " has a negative length");
+        }
+        if (n > in.available()) {
+            throw new EOFException();
+        }
+        return in.readNBytes(n);
     }
 
     private static byte[] deflate(byte[] b) throws IOException {

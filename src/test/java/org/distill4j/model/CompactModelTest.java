@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.zip.CRC32C;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.Activation;
 import org.distill4j.model.LeNet5Spec;
@@ -19,6 +24,7 @@ import org.distill4j.model.MlpSpec;
 import org.distill4j.model.ResNetSpec;
 import org.distill4j.config.InputException;
 import org.distill4j.math.Quantizer;
+import org.distill4j.run.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -178,17 +184,163 @@ class CompactModelTest {
                 () -> CompactModel.encode(net, Map.of(l.key(), c), true, new ArrayList<>()));
     }
 
-    @Test
-    void truncatedOrForeignFilesAreOneLineErrors() throws Exception {
-        Net net = mlpWith(8, i -> 1, 0.3f);
-        Path file = dir.resolve("m.d4jc");
-        CompactModel.write(net, Map.of(), true, file);
-        byte[] all = Files.readAllBytes(file);
-        Files.write(file, java.util.Arrays.copyOf(all, all.length / 2));
+    static final String DAMAGED = ": damaged (checksum mismatch: the file was changed or corrupted after it was "
+            + "written)";
+
+    /** A small quantized, Huffman-coded MLP written to {@code name}; returns its bytes. */
+    byte[] writeSmall(Path file) throws Exception {
+        Net net = mlpWith(8, i -> i % 3 == 0 ? 0 : (i % 2 == 0 ? 1 : -1), 0.3f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), 8, 4);
+        l.setRows(net, c.values());
+        CompactModel.write(net, Map.of(l.key(), c), true, file);
+        return Files.readAllBytes(file);
+    }
+
+    /** The message of the one-line model-file error that loading {@code bytes} as {@code file} gives. */
+    static String loadError(Path file, byte[] bytes) throws Exception {
+        Files.write(file, bytes);
         InputException e = assertThrows(InputException.class, () -> Net.load(file));
         assertEquals(InputException.Kind.MODEL_FILE, e.kind());
-        assertTrue(e.getMessage().startsWith("cannot read compact model " + file), e.getMessage());
-        assertEquals(1, e.getMessage().lines().count());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        return e.getMessage();
+    }
+
+    /** The same payload as a version-1 file: magic, version byte 1, payload; no length, no checksum. */
+    static byte[] asVersion1(byte[] v2) {
+        byte[] v1 = new byte[v2.length - 8];
+        System.arraycopy(v2, 0, v1, 0, 4);
+        v1[4] = 1;
+        System.arraycopy(v2, 9, v1, 5, v2.length - 13);
+        return v1;
+    }
+
+    @Test
+    void layoutIsHeaderLengthPayloadAndCrc32cOfAllBefore() throws Exception {
+        byte[] b = writeSmall(dir.resolve("m.d4jc"));
+        assertArrayEquals("D4JC".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Arrays.copyOf(b, 4));
+        assertEquals(2, b[4]);
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        assertEquals(b.length - 4 - 1 - 4 - 4, buf.getInt(5));
+        CRC32C crc = new CRC32C();
+        crc.update(b, 0, b.length - 4);
+        assertEquals((int) crc.getValue(), buf.getInt(b.length - 4));
+    }
+
+    @Test
+    void aFlippedBitAnywhereAfterTheVersionIsACheckedDamage() throws Exception {
+        Path file = dir.resolve("m.d4jc");
+        byte[] good = writeSmall(file);
+        // the middle, the graph flag, the configuration, each byte of the length field, the checksum itself
+        for (int at : new int[] {good.length / 2, 9, 20, 5, 6, 7, 8, good.length - 1, good.length - 4}) {
+            for (int bit : new int[] {0, 7}) {
+                byte[] bad = good.clone();
+                bad[at] ^= (byte) (1 << bit);
+                assertEquals(file + DAMAGED, loadError(file, bad), "bit " + bit + " of byte " + at);
+            }
+        }
+    }
+
+    @Test
+    void bytesAfterTheEndAreNamed() throws Exception {
+        Path file = dir.resolve("m.d4jc");
+        byte[] good = writeSmall(file);
+        byte[] longer = Arrays.copyOf(good, good.length + 17);
+        assertEquals(file + " has 17 bytes after its end", loadError(file, longer));
+        longer[good.length + 3] = 42;
+        assertEquals(file + " has 17 bytes after its end", loadError(file, longer));
+    }
+
+    @Test
+    void aCutAnywhereSaysHowMuchIsLeft() throws Exception {
+        Path file = dir.resolve("m.d4jc");
+        byte[] good = writeSmall(file);
+        for (int n : new int[] {0, 2, 4, 5, 8}) {
+            assertEquals(file + " is cut short: " + n + " bytes, inside its header",
+                    loadError(file, Arrays.copyOf(good, n)), "cut at " + n);
+        }
+        for (int n : new int[] {9, 12, 13, good.length / 2, good.length - 4, good.length - 1}) {
+            assertEquals(file + " is cut short: " + n + " of " + good.length + " bytes",
+                    loadError(file, Arrays.copyOf(good, n)), "cut at " + n);
+        }
+    }
+
+    @Test
+    void foreignFilesAndFutureVersionsAreRefusedByName() throws Exception {
+        Path file = dir.resolve("m.d4jc");
+        byte[] good = writeSmall(file);
+        byte[] future = good.clone();
+        future[4] = 3;
+        assertEquals(file + ": compact model format version 3; this distill4j reads versions 1 and 2",
+                loadError(file, future));
+        byte[] flippedMagic = good.clone();
+        flippedMagic[1] ^= 1;
+        assertEquals(file + " is not a distill4j compact model (no D4JC header)", loadError(file, flippedMagic));
+        assertEquals(file + " is not a distill4j compact model (no D4JC header)",
+                loadError(file, "a text file, not a model".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    @Test
+    void version1FilesStillLoadAndTheirDamageIsOneLineNamingTheFile() throws Exception {
+        Path v2 = dir.resolve("m.d4jc");
+        byte[] good = writeSmall(v2);
+        Net expected = Net.load(v2);
+        Path file = dir.resolve("v1.d4jc");
+        byte[] v1 = asVersion1(good);
+        Files.write(file, v1);
+        Net back = Net.load(file);
+        for (Map.Entry<String, INDArray> e : expected.model().paramTable().entrySet()) {
+            assertArrayEquals(e.getValue().dup('c').data().asFloat(),
+                    back.model().paramTable().get(e.getKey()).dup('c').data().asFloat(), e.getKey());
+        }
+        String noChecksum = " (format version 1 carries no checksum)";
+        for (int n : new int[] {6, v1.length / 2, v1.length - 1}) {
+            assertEquals(file + " is cut short or damaged: its data ends early" + noChecksum,
+                    loadError(file, Arrays.copyOf(v1, n)), "cut at " + n);
+        }
+        assertEquals(file + " has 17 bytes after its end" + noChecksum,
+                loadError(file, Arrays.copyOf(v1, v1.length + 17)));
+        // the configuration's length is its first int: a negative one used to be "len < 0"
+        byte[] negative = v1.clone();
+        negative[6] = (byte) 0xff;
+        assertEquals(file + " is damaged: the configuration has a negative length" + noChecksum,
+                loadError(file, negative));
+        byte[] huge = v1.clone();
+        huge[6] = 0x7f;
+        assertEquals(file + " is cut short or damaged: its data ends early" + noChecksum, loadError(file, huge));
+    }
+
+    /**
+     * A version-1 file committed with an official run (written before format 2) still loads: every weight matrix
+     * has the sparsity and the number of distinct values per output channel its run's export.json reports.
+     */
+    @Test
+    void aCommittedVersion1ExportStillLoads() throws Exception {
+        Path run = Path.of("experiments/official/fashion-mnist-mlp_prune_quant");
+        byte[] bytes = Files.readAllBytes(run.resolve("export.d4jc"));
+        assertEquals(1, bytes[4], "the committed file is format version 1");
+        Net net = Net.load(run.resolve("export.d4jc"));
+        JsonNode params = Json.MAPPER.readTree(run.resolve("export.json").toFile()).path("params");
+        Map<String, INDArray> table = net.model().paramTable();
+        assertEquals(params.size(), table.size());
+        for (JsonNode p : params) {
+            float[] v = table.get(p.path("param").asText()).dup('c').data().asFloat();
+            assertEquals(p.path("values").asLong(), v.length);
+            long zeros = 0;
+            for (float f : v) {
+                zeros += f == 0f ? 1 : 0;
+            }
+            assertEquals(p.path("sparsity").asDouble(), (double) zeros / v.length, 0.5 / v.length,
+                    p.path("param").asText());
+        }
+        for (WeightLayers.WeightLayer l : WeightLayers.of(net)) {
+            float[] rows = l.rows(net);
+            int per = rows.length / l.channels();
+            for (int c = 0; c < l.channels(); c++) {
+                long distinct = IntStream.range(c * per, (c + 1) * per).mapToObj(i -> rows[i]).distinct().count();
+                assertTrue(distinct <= 63, l.layer() + " channel " + c + ": " + distinct + " values at 6 bits");
+            }
+        }
     }
 
     @Test
