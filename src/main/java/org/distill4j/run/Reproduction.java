@@ -14,19 +14,34 @@ import org.distill4j.config.InputException;
 /**
  * Compares a run directory with its reproduction: what differs in provenance (versions, commit, hardware, data
  * checksums) as warnings, then metric by metric — each model's test accuracy and top-5, each stage's final loss and
- * reported accuracies and exported bytes, and every {@code metrics.jsonl} line with its timing fields left out.
+ * reported accuracies and exported bytes, and every {@code metrics.jsonl} line with its timing fields left out. A run
+ * whose export was written in an older file format has its file sizes shown beside the new ones but not counted.
  */
 public final class Reproduction {
     private Reproduction() {
     }
 
-    /** One compared metric; {@code same} is exact equality. */
-    public record Row(String metric, String original, String reproduced, boolean same) {
+    /**
+     * One compared metric; {@code same} is exact equality. {@code explained} is null, or why the values differ
+     * for a known reason other than the run (a file written in a newer format); such a row does not count.
+     */
+    public record Row(String metric, String original, String reproduced, boolean same, String explained) {
+        Row(String metric, String original, String reproduced, boolean same) {
+            this(metric, original, reproduced, same, null);
+        }
+
+        String verdict() {
+            return same ? "same" : explained == null ? "DIFFERS" : "differs: " + explained;
+        }
     }
 
     public record Report(List<String> warnings, List<Row> rows) {
         public long differing() {
-            return rows.stream().filter(r -> !r.same()).count();
+            return rows.stream().filter(r -> !r.same() && r.explained() == null).count();
+        }
+
+        public long explained() {
+            return rows.stream().filter(r -> !r.same() && r.explained() != null).count();
         }
 
         public String text() {
@@ -36,10 +51,14 @@ public final class Reproduction {
             sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", "metric", "original", "reproduction", ""));
             for (Row r : rows) {
                 sb.append(String.format("%-" + w + "s  %-22s %-22s %s%n", r.metric(), r.original(), r.reproduced(),
-                        r.same() ? "same" : "DIFFERS"));
+                        r.verdict()));
             }
-            sb.append(differing() == 0 ? "reproduced exactly: all " + rows.size() + " metrics identical\n"
-                    : differing() + " of " + rows.size() + " metrics differ\n");
+            String explainedNote = explained() == 0 ? "" : " (" + explained() + " more differ only by the file format "
+                    + "version)";
+            sb.append(differing() == 0 && explained() == 0 ? "reproduced exactly: all " + rows.size()
+                    + " metrics identical\n" : differing() == 0 ? "reproduced: all " + (rows.size() - explained())
+                    + " other metrics identical" + explainedNote + "\n"
+                    : differing() + " of " + rows.size() + " metrics differ" + explainedNote + "\n");
             return sb.toString();
         }
     }
@@ -79,13 +98,8 @@ public final class Reproduction {
         // every number and flag a stage reports, except its times and speeds (StageReport.isTiming)
         for (Map.Entry<String, StageReport> e : sa.stages().entrySet()) {
             StageReport b = sb.stages().get(e.getKey());
-            Map<String, Object> mb = b == null ? Map.of() : b.toMap();
-            for (Map.Entry<String, Object> f : e.getValue().toMap().entrySet()) {
-                Object v = f.getValue();
-                if ((v instanceof Number || v instanceof Boolean) && !StageReport.isTiming(f.getKey())) {
-                    rows.add(row("stages." + e.getKey() + "." + f.getKey(), f.getValue(), mb.get(f.getKey())));
-                }
-            }
+            rows.addAll(stageRows("stages." + e.getKey() + ".", e.getValue().toMap(),
+                    b == null ? null : b.toMap(), warnings));
         }
         List<String> la = metricLines(original);
         List<String> lb = metricLines(reproduced);
@@ -96,6 +110,31 @@ public final class Reproduction {
         rows.add(new Row("metrics.jsonl lines (timings aside)", la.size() + " lines",
                 same + " of " + lb.size() + " identical", same == la.size() && la.size() == lb.size()));
         return new Report(warnings, rows);
+    }
+
+    /**
+     * The rows of one stage's report. When the reproduction wrote its file in another format version than the
+     * original (a newer distill4j), the sizes that count the file's own bytes are shown but not counted, and a
+     * warning says so; everything else, the encoded parameters' bytes included, is compared as usual.
+     */
+    static List<Row> stageRows(String prefix, Map<String, Object> a, Map<String, Object> b, List<String> warnings) {
+        Object fa = StageReport.formatVersion(a);
+        Object fb = b == null ? fa : StageReport.formatVersion(b);
+        String explained = Objects.equals(fa, fb) ? null : "file format " + fa + " then, " + fb + " now";
+        if (explained != null) {
+            warnings.add(prefix + StageReport.FORMAT_VERSION + " differs: " + fa + " then, " + fb + " now (a "
+                    + "different file format: its size metrics differ by the format alone and are not counted)");
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Object> f : a.entrySet()) {
+            Object v = f.getValue();
+            if ((v instanceof Number || v instanceof Boolean) && !StageReport.isTiming(f.getKey())) {
+                Row r = row(prefix + f.getKey(), v, b == null ? null : b.get(f.getKey()));
+                boolean byFormat = !r.same() && explained != null && StageReport.isFormatDependent(f.getKey());
+                rows.add(byFormat ? new Row(r.metric(), r.original(), r.reproduced(), false, explained) : r);
+            }
+        }
+        return rows;
     }
 
     private static Row row(String metric, Object a, Object b) {

@@ -74,6 +74,26 @@ public record StageReport(Integer epochs, @JsonProperty("wall_s") Double wallSec
         }
     }
 
+    /**
+     * The detail naming the version of the file format a stage wrote ({@code .d4jc}); a report without it is
+     * from before the key existed, when every such file was version 1.
+     */
+    public static final String FORMAT_VERSION = "format_version";
+    private static final Set<String> FORMAT_DEPENDENT = Set.of("file_bytes", "architecture_bytes", "ratio_file");
+
+    /**
+     * Whether a detail counts a written file's own bytes (its header and checksum included), so that it changes
+     * with the file's format version as well as with the model.
+     */
+    public static boolean isFormatDependent(String key) {
+        return FORMAT_DEPENDENT.contains(key);
+    }
+
+    /** The file format version a report names; 1 when it names none. */
+    public static Object formatVersion(Map<String, Object> report) {
+        return report.getOrDefault(FORMAT_VERSION, 1);
+    }
+
     /** Whether a key names a time or a speed: a measurement of the machine, not a result of the run. */
     public static boolean isTiming(String key) {
         return key.endsWith("_s") || key.contains("per_s") || key.contains("speedup");
