@@ -114,27 +114,33 @@ public final class Reproduction {
 
     /**
      * The rows of one stage's report. When the reproduction wrote its file in another format version than the
-     * original (a newer distill4j), the sizes that count the file's own bytes are shown but not counted, and a
-     * warning says so; everything else, the encoded parameters' bytes included, is compared as usual.
+     * original (a newer distill4j) and every other number of the stage is the same, the sizes that count the
+     * file's own bytes are shown but not counted, and a warning says so; otherwise they count like the rest.
      */
     static List<Row> stageRows(String prefix, Map<String, Object> a, Map<String, Object> b, List<String> warnings) {
-        Object fa = StageReport.formatVersion(a);
-        Object fb = b == null ? fa : StageReport.formatVersion(b);
-        String explained = Objects.equals(fa, fb) ? null : "file format " + fa + " then, " + fb + " now";
-        if (explained != null) {
-            warnings.add(prefix + StageReport.FORMAT_VERSION + " differs: " + fa + " then, " + fb + " now (a "
-                    + "different file format: its size metrics differ by the format alone and are not counted)");
-        }
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, Object> f : a.entrySet()) {
             Object v = f.getValue();
             if ((v instanceof Number || v instanceof Boolean) && !StageReport.isTiming(f.getKey())) {
-                Row r = row(prefix + f.getKey(), v, b == null ? null : b.get(f.getKey()));
-                boolean byFormat = !r.same() && explained != null && StageReport.isFormatDependent(f.getKey());
-                rows.add(byFormat ? new Row(r.metric(), r.original(), r.reproduced(), false, explained) : r);
+                rows.add(row(prefix + f.getKey(), v, b == null ? null : b.get(f.getKey())));
             }
         }
-        return rows;
+        Object fa = StageReport.formatVersion(a);
+        Object fb = b == null ? fa : StageReport.formatVersion(b);
+        if (Objects.equals(fa, fb)) {
+            return rows;
+        }
+        boolean restSame = rows.stream().allMatch(r -> r.same() || formatDependent(prefix, r));
+        warnings.add(prefix + StageReport.FORMAT_VERSION + " differs: " + fa + " then, " + fb + " now (a different "
+                + "file format: " + (restSame ? "its size metrics differ by the format alone and are not counted)"
+                : "its size metrics count, since other metrics of the stage differ too)"));
+        String explained = "file format " + fa + " then, " + fb + " now";
+        return restSame ? rows.stream().map(r -> r.same() ? r
+                : new Row(r.metric(), r.original(), r.reproduced(), false, explained)).toList() : rows;
+    }
+
+    private static boolean formatDependent(String prefix, Row r) {
+        return StageReport.isFormatDependent(r.metric().substring(prefix.length()));
     }
 
     private static Row row(String metric, Object a, Object b) {

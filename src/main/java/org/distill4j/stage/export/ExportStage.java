@@ -22,7 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code type: export}: writes the model as a {@link CompactModel} file {@code <name>.d4jc} in the run directory,
  * reads it back, and checks that the loaded model's logits on the whole test split equal the in-memory model's
  * bit for bit (so its accuracy is the same); reports bytes, ratio, sparsity and bits per parameter and in total
- * (also in {@code <name>.json}).
+ * (also in {@code <name>.json}), and the file's format version ({@code format_version}).
  */
 public final class ExportStage implements Stage {
     public static final StageType<ExportStageConfig> TYPE = new StageType<>(ExportStageConfig.TYPE,
