@@ -37,6 +37,12 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var inputs = Reproduction.inputs(run);
+        String edited = Reproduction.configEdited(run);
+        if (edited != null) {
+            // up front: the reproduction takes as long as the run did
+            spec.commandLine().getErr().println("warning: " + edited);
+            spec.commandLine().getErr().flush();
+        }
         RunConfig original = ConfigLoader.parseResolved(inputs.getKey(), cli.plugins().schema());
         Path root = outputDir != null ? outputDir : run.toAbsolutePath().getParent().getParent();
         RunConfig config = new RunConfig(original.version(), original.name(), original.seed(), original.dataset(),

@@ -1,5 +1,6 @@
 package org.distill4j.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,28 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Says on stderr where the run is as soon as its directory exists (stdout carries only the run directory, at the
+     * end), and, when a signal stops it, how to continue.
+     */
+    private Pipeline.Events events() {
+        PrintWriter err = spec.commandLine().getErr();
+        return new Pipeline.Events() {
+            @Override
+            public void started(Path dir) {
+                err.println("run directory: " + dir);
+                err.flush();
+            }
+
+            @Override
+            public void stopped(Path dir, boolean marked) {
+                err.println("distill: stopped; continue with: distill train --resume " + dir
+                        + (marked ? "" : " (provenance.json could not be marked interrupted)"));
+                err.flush();
+            }
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         if ((config == null) == (resume == null)) {
@@ -45,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
                         "--resume continues the run's own config; --set is not allowed with it");
             }
             Path dir = Pipeline.resume(resume, cli.plugins(),
-                    List.of("distill", "train", "--resume", resume.toString()));
+                    List.of("distill", "train", "--resume", resume.toString()), events());
             spec.commandLine().getOut().println(dir);
             return DistillCli.EXIT_OK;
         }
@@ -55,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
             cmd.add(o);
         }
         Path dir = Pipeline.run(ConfigLoader.load(config, overrides, cli.plugins().schema()), cli.plugins(),
-                overrides, cmd);
+                overrides, cmd, events());
         spec.commandLine().getOut().println(dir);
         return DistillCli.EXIT_OK;
     }

@@ -158,7 +158,8 @@ public final class FashionMnist {
             }
             i++;
         }
-        LOG.info("{}: {} train, {} test images from {}", name, train.size(), test.size(), dir.toAbsolutePath());
+        // the pipeline logs this once its run log is open (a bad input after this point stays a one-line error)
+        LOG.debug("{}: {} train, {} test images from {}", name, train.size(), test.size(), dir.toAbsolutePath());
         return new Splits(train, test, dir);
     }
 

@@ -8,9 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.Callable;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.Marker;
+import org.apache.logging.log4j.MarkerManager;
+import org.distill4j.config.ConfigException;
 import org.distill4j.config.ConfigWriter;
 import org.distill4j.config.ModelConfig;
 import org.distill4j.config.ModelSlot;
@@ -25,6 +28,7 @@ import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
 import org.distill4j.plugins.Plugins;
 import org.distill4j.run.AtomicFiles;
+import org.distill4j.run.CannotWriteException;
 import org.distill4j.run.Env;
 import org.distill4j.run.ExclusiveLock;
 import org.distill4j.run.Provenance;
@@ -33,6 +37,7 @@ import org.distill4j.run.RunLog;
 import org.distill4j.run.RunProvenance;
 import org.distill4j.run.RunSummary;
 import org.distill4j.run.Seeds;
+import org.distill4j.run.ShutdownHook;
 import org.distill4j.spi.Checkpoint;
 import org.distill4j.spi.ModelState;
 import org.distill4j.spi.Stage;
@@ -47,6 +52,8 @@ import org.distill4j.spi.Trainer;
  */
 public final class Pipeline {
     private static final Logger LOG = LogManager.getLogger(Pipeline.class);
+    /** Log lines for the run's train.log only (log4j2.xml keeps them off the console). */
+    static final Marker RUN_LOG_ONLY = MarkerManager.getMarker("run-log-only");
 
     /** The lock file a run directory's one writing process holds. */
     static final String LOCK = ".lock";
@@ -82,24 +89,130 @@ public final class Pipeline {
         return new Prepared(config, stages, splits, train, validation, test, backend, input, models);
     }
 
+    /**
+     * What the command line hears from a run besides its result: the run directory once the stages are about to run,
+     * and a signal (SIGTERM, Ctrl-C) ending the process while they run.
+     */
+    public interface Events {
+        Events NONE = new Events() {
+        };
+
+        /** The run directory exists (a new run) or is held (a resume); the stages are about to run. */
+        default void started(Path dir) {
+        }
+
+        /**
+         * The process is being stopped by a signal while the run is going (called from a shutdown hook);
+         * {@code marked}: {@code provenance.json} now says {@code interrupted}.
+         */
+        default void stopped(Path dir, boolean marked) {
+        }
+    }
+
     /** Runs {@code config}; returns the run directory. */
     public static Path run(RunConfig config, Plugins plugins, List<String> overrides, List<String> commandLine)
             throws Exception {
+        return run(config, plugins, overrides, commandLine, Events.NONE);
+    }
+
+    /** {@link #run(RunConfig, Plugins, List, List)}, telling {@code events} when the run starts and if it stops. */
+    public static Path run(RunConfig config, Plugins plugins, List<String> overrides, List<String> commandLine,
+                           Events events) throws Exception {
+        Path root = Path.of(config.output().dir());
+        checkOutputDir(root, config.name());
         Prepared p = prepare(config, plugins);
         String resolved = ConfigWriter.toYaml(config);
-        RunDirectory rd = RunDirectory.create(Path.of(config.output().dir()), config.name(), resolved);
-        AtomicReference<RunProvenance> prov = new AtomicReference<>(
-                new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null, null, null, null,
-                        null, null, null, null, null));
+        RunDirectory rd = RunDirectory.create(root, config.name(), resolved);
+        Record prov = new Record(rd, new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null,
+                null, null, null, null, null, null, null, null, null));
         // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
-        ExclusiveLock.holding(rd.file(LOCK), () -> new IllegalStateException(rd.path() + " is locked"), () -> {
-            run(p, rd, prov, resolved, overrides, commandLine);
-            return null;
-        });
+        ExclusiveLock.holding(rd.file(LOCK), () -> new IllegalStateException(rd.path() + " is locked"), () ->
+                whileRunning(rd, prov, events, () -> {
+                    run(p, rd, prov, resolved, overrides, commandLine);
+                    return null;
+                }));
         return rd.path();
     }
 
-    private static void run(Prepared p, RunDirectory rd, AtomicReference<RunProvenance> prov, String resolved,
+    /**
+     * Checks, before anything is loaded or written, that run directories can be made below {@code output.dir}: it
+     * (or the nearest part of it that exists) is a directory this process may write in.
+     */
+    static void checkOutputDir(Path root, String configName) {
+        Path abs = root.toAbsolutePath().normalize();
+        Path runs = abs.resolve(configName);
+        Path existing = runs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return; // nothing of it exists, not even a file system root: let creating it say why
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new ConfigException("output.dir", existing.equals(abs) ? root + " is a file, not a directory"
+                    : existing.equals(runs) ? runs + " (where the runs of '" + configName + "' go) is a file, "
+                    + "not a directory"
+                    : root + " cannot be created: " + existing + " is a file, not a directory");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new ConfigException("output.dir", "cannot write in " + existing + " (permission denied)");
+        }
+    }
+
+    /**
+     * {@code provenance.json} of an open run, written at each change. Once a signal has stopped the run it says
+     * {@code interrupted} and no later change (the failure the stopping may cause) is recorded.
+     */
+    private static final class Record {
+        private final RunDirectory rd;
+        private RunProvenance current;
+        private boolean stopped;
+
+        Record(RunDirectory rd, RunProvenance initial) {
+            this.rd = rd;
+            this.current = initial;
+        }
+
+        synchronized RunProvenance get() {
+            return current;
+        }
+
+        synchronized void set(RunProvenance p) throws IOException {
+            if (!stopped) {
+                current = p;
+                p.write(rd);
+            }
+        }
+
+        /** Marks a running run interrupted; null when it had already ended, else whether the file says so. */
+        synchronized Boolean stop() {
+            if (stopped || current.status() != RunProvenance.Status.RUNNING) {
+                return null;
+            }
+            stopped = true;
+            current = current.interrupted();
+            try {
+                current.write(rd);
+                return true;
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    /** Runs {@code work} telling {@code events} it started and, from a shutdown hook, that a signal stopped it. */
+    private static <T> T whileRunning(RunDirectory rd, Record prov, Events events, Callable<T> work)
+            throws Exception {
+        events.started(rd.path());
+        return ShutdownHook.during("distill-stop", () -> {
+            Boolean marked = prov.stop();
+            if (marked != null) {
+                events.stopped(rd.path(), marked);
+            }
+        }, work);
+    }
+
+    private static void run(Prepared p, RunDirectory rd, Record prov, String resolved,
                             List<String> overrides, List<String> commandLine) throws Exception {
         RunConfig config = p.config();
         try (RunLog log = RunLog.attach(rd.file("train.log"))) {
@@ -111,12 +224,10 @@ public final class Pipeline {
                         p.train().data().size(), p.validation().data().size(), p.test().data().size(),
                         config.dataset().augment());
                 prov.set(RunProvenance.started(Provenance.collect(Env.home(), commandLine), p.backend(),
-                        seeds(config), data));
-                prov.get().write(rd);
+                        seeds(config), data, RunDirectory.sha256(resolved)));
                 execute(p, rd, prov, null);
             } catch (Exception | Error e) {
-                fail(rd, prov, e);
-                throw e;
+                throw fail(rd, prov, e);
             }
         }
     }
@@ -126,6 +237,11 @@ public final class Pipeline {
      * and results are restored), and the stage it was in continues from its last checkpoint.
      */
     public static Path resume(Path dir, Plugins plugins, List<String> commandLine) throws Exception {
+        return resume(dir, plugins, commandLine, Events.NONE);
+    }
+
+    /** {@link #resume(Path, Plugins, List)}, telling {@code events} when the run starts and if it is stopped. */
+    public static Path resume(Path dir, Plugins plugins, List<String> commandLine, Events events) throws Exception {
         Path cfg = dir.resolve("config.resolved.yaml");
         Path provFile = dir.resolve("provenance.json");
         if (!Files.isRegularFile(cfg) || !Files.isRegularFile(provFile)) {
@@ -134,48 +250,137 @@ public final class Pipeline {
         }
         return ExclusiveLock.holding(dir.resolve(LOCK), () -> new InputException(InputException.Kind.ARGUMENT,
                 dir + " is in use by another distill process (training or resuming it); wait for it to end"),
-                () -> resumeLocked(dir, cfg, plugins, commandLine));
+                () -> resumeLocked(dir, cfg, plugins, commandLine, events));
     }
 
-    private static Path resumeLocked(Path dir, Path cfg, Plugins plugins, List<String> commandLine) throws Exception {
-        RunProvenance before = RunProvenance.read(dir);
+    private static Path resumeLocked(Path dir, Path cfg, Plugins plugins, List<String> commandLine, Events events)
+            throws Exception {
+        RunProvenance before = RunProvenance.readChecked(dir);
         if (before.status() == RunProvenance.Status.COMPLETED) {
             throw new InputException(InputException.Kind.ARGUMENT, dir + " has completed; nothing to resume");
         }
-        RunConfig config = org.distill4j.config.ConfigLoader.parseResolved(Files.readString(cfg), plugins.schema());
-        Prepared p = prepare(config, plugins);
+        String text = Files.readString(cfg);
+        String sha = RunDirectory.sha256(text);
+        if (before.configSha256() != null && !before.configSha256().equals(sha)) {
+            throw new InputException(InputException.Kind.ARGUMENT, "config.resolved.yaml was changed after the run "
+                    + "started (sha256 " + sha.substring(0, 12) + " != " + before.configSha256().substring(0, 12)
+                    + " recorded); a resumed run must use its original config. Start a new run with: distill train "
+                    + "--config " + cfg);
+        }
+        RunConfig config = org.distill4j.config.ConfigLoader.parseResolved(text, plugins.schema());
         RunDirectory rd = RunDirectory.open(dir);
-        AtomicReference<RunProvenance> prov = new AtomicReference<>(before.resumedBy(String.join(" ", commandLine)));
-        try (RunLog log = RunLog.attach(rd.file("train.log"))) {
-            try {
-                prov.get().write(rd);
-                LOG.info("resuming {}", rd.path());
-                execute(p, rd, prov, RunState.read(rd));
-            } catch (Exception | Error e) {
-                fail(rd, prov, e);
-                throw e;
+        RunState state = RunState.read(rd);
+        String lost = lostStages(rd, config, state);
+        Prepared p = prepare(config, plugins);
+        Record prov = new Record(rd, before);
+        return whileRunning(rd, prov, events, () -> {
+            try (RunLog log = RunLog.attach(rd.file("train.log"))) {
+                try {
+                    prov.set(before.resumedBy(String.join(" ", commandLine)));
+                    LOG.info("resuming {}", rd.path());
+                    if (rd.droppedMetricsLine() != null) {
+                        LOG.warn("{}: its last line was cut short (the process ended while writing it); dropped: {}",
+                                rd.file("metrics.jsonl"), rd.droppedMetricsLine());
+                        rd.rewriteMetrics();
+                    }
+                    if (lost != null) {
+                        LOG.warn(lost);
+                        Checkpoint.deleteTree(RunState.dir(rd));
+                        rd.retainMetrics(m -> m == null);
+                    }
+                    execute(p, rd, prov, state);
+                } catch (Exception | Error e) {
+                    throw fail(rd, prov, e);
+                }
+            }
+            return rd.path();
+        });
+    }
+
+    /**
+     * The warning for a resume without a usable {@code checkpoints/pipeline.json} (damaged, or missing though a stage
+     * had completed: a later stage left metrics or a checkpoint, or a stage saved its model); null when nothing was
+     * lost (a run stopped in its first stage has no pipeline.json yet). Then the run starts again from its first
+     * stage, its checkpoints and metrics lines removed, rather than the resume being refused: from the same seeds
+     * the stages give the same models, so the run still ends as an uninterrupted one would (its metrics lines in
+     * stage order), and a new run would cost the same time. A stage's own epoch checkpoint is not kept either:
+     * nothing says which model it started from.
+     */
+    static String lostStages(RunDirectory rd, RunConfig config, RunState state) throws IOException {
+        if (!state.completed().isEmpty() || (state.damage() == null && !Files.isDirectory(RunState.dir(rd)))) {
+            return null;
+        }
+        java.util.Set<String> withMetrics = rd.metricsStages();
+        List<String> started = new ArrayList<>();
+        boolean saved = Files.isDirectory(RunState.dir(rd).resolve("models"));
+        for (StageConfig sc : config.stages()) {
+            String n = sc.name();
+            boolean model = savedModel(rd, n);
+            saved |= model;
+            if (model || withMetrics.contains(n) || Files.isDirectory(Checkpoint.dir(rd, n))) {
+                started.add(n);
             }
         }
-        return rd.path();
+        if (state.damage() == null && !saved && started.size() < 2) {
+            return null;
+        }
+        String file = "checkpoints/pipeline.json is " + (state.damage() == null ? "missing" : "damaged ("
+                + state.damage() + ")");
+        if (started.isEmpty()) {
+            return file + "; the run starts again from its first stage";
+        }
+        return file + "; " + (started.size() == 1 ? "stage " + started.get(0) + " runs" : "stages "
+                + String.join(", ", started) + " run") + " again from the start";
     }
 
-    /** Records the failure in provenance.json: its message and whose fault it was (the user's input, or internal). */
-    private static void fail(RunDirectory rd, AtomicReference<RunProvenance> prov, Throwable e) {
-        LOG.error("run failed: " + e.getMessage(), e);
-        InputException input = InputException.in(e);
-        prov.set(prov.get().failed(String.valueOf(e.getMessage()), input != null ? input.kind().yaml() : "internal"));
-        try {
-            prov.get().write(rd);
-        } catch (java.io.IOException io) {
-            e.addSuppressed(io);
+    private static boolean savedModel(RunDirectory rd, String stage) throws IOException {
+        try (var files = Files.list(rd.path())) {
+            return files.map(f -> f.getFileName().toString())
+                    .anyMatch(f -> f.equals(stage + ".zip") || (f.startsWith(stage + "-") && f.endsWith(".zip")));
         }
     }
 
-    private static void execute(Prepared p, RunDirectory rd, AtomicReference<RunProvenance> prov, RunState resumed)
+    /**
+     * Records the failure in provenance.json (its message and whose fault it was: the user's input, the
+     * environment, or internal) and returns what to throw. A run file that could not be written (a full disk) is
+     * the environment's fault: a one-line {@link InputException} that names the file and says how to continue, and
+     * whether provenance.json could be marked failed too.
+     */
+    private static Exception fail(RunDirectory rd, Record prov, Throwable e) {
+        InputException input = InputException.in(e);
+        CannotWriteException cannot = input == null ? CannotWriteException.in(e) : null;
+        String message = cannot == null ? String.valueOf(e.getMessage()) : cannot.getMessage() + "; "
+                + (cannot.outOfSpace() ? "free space" : "fix that") + " and continue with: distill train --resume "
+                + rd.path();
+        // the trace goes to train.log only: the console gets the one-line error
+        LOG.error(RUN_LOG_ONLY, "run failed: " + message, e);
+        String kind = cannot != null ? InputException.Kind.ENVIRONMENT.yaml()
+                : input != null ? input.kind().yaml() : "internal";
+        boolean marked = true;
+        try {
+            prov.set(prov.get().failed(message, kind));
+        } catch (IOException | RuntimeException io) {
+            marked = false;
+            e.addSuppressed(io);
+        }
+        if (cannot != null) {
+            return new InputException(InputException.Kind.ENVIRONMENT, message + (marked ? ""
+                    : " (provenance.json could not be marked failed either: it still says running)"), e);
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return (Exception) e;
+    }
+
+    private static void execute(Prepared p, RunDirectory rd, Record prov, RunState resumed)
             throws Exception {
         RunConfig config = p.config();
         long t0 = System.nanoTime();
         LOG.info("run directory {}", rd.path());
+        LOG.info("{}: {} train, {} validation, {} test images from {}", config.dataset().name(),
+                p.train().data().size(), p.validation().data().size(), p.test().data().size(),
+                p.splits().directory().toAbsolutePath());
         LOG.info("backend {}, oneDNN helpers {}", p.backend().get("name"), OneDnn.enabled() ? "on" : "off");
         org.distill4j.model.Backend.speedWarnings().forEach(w -> LOG.warn("speed: {}", w));
         StageContext ctx = new StageContext(config, rd, p.train(), p.validation(), p.test(), p.input(), p.models());
@@ -208,7 +413,6 @@ public final class Pipeline {
                 RunSummary.gain(state.results()), state.reports(), wall);
         rd.writeJson(RunSummary.FILE, summary);
         prov.set(prov.get().completed(wall));
-        prov.get().write(rd);
         Checkpoint.deleteTree(rd.file("checkpoints"));
         LOG.info("summary: {}", headline(summary));
         LOG.info("run directory {}", rd.path());

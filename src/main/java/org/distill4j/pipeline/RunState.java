@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Collections;
 import java.util.Iterator;
@@ -41,9 +42,17 @@ final class RunState {
     private final Map<String, ModelResult> results;
     /** As read from a checkpoint: which stage produced the model in each slot (the models to restore). */
     private final Map<ModelSlot, String> producedBy;
+    /** What was wrong with {@code checkpoints/pipeline.json} when it was read (then this state is empty), or null. */
+    private final String damage;
 
     private RunState(List<String> completed, double wallSeconds, Map<String, StageReport> reports,
             Map<String, ModelResult> results, Map<ModelSlot, String> producedBy) {
+        this(completed, wallSeconds, reports, results, producedBy, null);
+    }
+
+    private RunState(List<String> completed, double wallSeconds, Map<String, StageReport> reports,
+            Map<String, ModelResult> results, Map<ModelSlot, String> producedBy, String damage) {
+        this.damage = damage;
         this.completed = List.copyOf(completed);
         this.wallSeconds = wallSeconds;
         this.reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
@@ -58,6 +67,14 @@ final class RunState {
 
     static Path dir(RunDirectory rd) {
         return rd.file("checkpoints");
+    }
+
+    /**
+     * Why {@code checkpoints/pipeline.json} could not be used ({@code cut short at line 3}); null when it was read
+     * or there was none.
+     */
+    String damage() {
+        return damage;
     }
 
     List<String> completed() {
@@ -97,13 +114,30 @@ final class RunState {
         return new RunState(c, wall, r, m, Map.of());
     }
 
-    /** The state of a run directory; an empty one if it stopped before finishing its first stage. */
+    /**
+     * The state of a run directory; an empty one if it stopped before finishing its first stage, and an empty one
+     * with its {@link #damage} when {@code checkpoints/pipeline.json} is damaged (cut short, not JSON, unknown
+     * content): its stages run again, as after a damaged epoch checkpoint.
+     */
     static RunState read(RunDirectory rd) throws IOException {
         Path f = dir(rd).resolve("pipeline.json");
         if (!Files.isRegularFile(f)) {
             return empty();
         }
-        JsonNode j = Json.MAPPER.readTree(f.toFile());
+        try {
+            return parse(Json.MAPPER.readTree(f.toFile()));
+        } catch (JsonProcessingException e) {
+            return new RunState(List.of(), 0, Map.of(), Map.of(), Map.of(), Json.problem(e));
+        } catch (RuntimeException e) {
+            return new RunState(List.of(), 0, Map.of(), Map.of(), Map.of(),
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
+        }
+    }
+
+    private static RunState parse(JsonNode j) throws JsonProcessingException {
+        if (j == null || !j.isObject()) {
+            throw new IllegalStateException("not a JSON object");
+        }
         List<String> completed = new ArrayList<>();
         j.path("completed").forEach(n -> completed.add(n.asText()));
         Map<String, StageReport> reports = new LinkedHashMap<>();
@@ -119,7 +153,7 @@ final class RunState {
             Map.Entry<String, JsonNode> e = it.next();
             ModelSlot slot = ModelSlot.of(e.getKey());
             if (slot == null) {
-                throw new IllegalStateException("unknown model slot in checkpoint: " + e.getKey());
+                throw new IllegalStateException("unknown model slot '" + e.getKey() + "'");
             }
             producedBy.put(slot, e.getValue().asText());
         }

@@ -24,7 +24,19 @@ public final class AtomicFiles {
         void write(Path tmp) throws IOException;
     }
 
+    /**
+     * Writes {@code target} through {@code writer}; any failure is a {@link CannotWriteException} naming
+     * {@code target}.
+     */
     public static void write(Path target, Writer writer) throws IOException {
+        try {
+            writeAtomically(target, writer);
+        } catch (IOException e) {
+            throw CannotWriteException.of(target, e);
+        }
+    }
+
+    private static void writeAtomically(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");

@@ -67,6 +67,10 @@ public final class Reproduction {
 
     public static Report compare(Path original, Path reproduced) throws IOException {
         List<String> warnings = new ArrayList<>();
+        String edited = configEdited(original);
+        if (edited != null) {
+            warnings.add(edited);
+        }
         JsonNode pa = Json.MAPPER.readTree(original.resolve("provenance.json").toFile());
         JsonNode pb = Json.MAPPER.readTree(reproduced.resolve("provenance.json").toFile());
         for (String k : List.of("code/distill4j_version", "code/dl4j_version", "code/nd4j_backend",
@@ -170,6 +174,22 @@ public final class Reproduction {
             out.add(n.toString());
         }
         return out;
+    }
+
+    /**
+     * A warning when {@code run}'s {@code config.resolved.yaml} is not the one it ran (its SHA-256 differs from the
+     * one provenance.json recorded); null when it is, or the run is older than the recorded hash.
+     */
+    public static String configEdited(Path run) throws IOException {
+        String recorded = Json.MAPPER.readTree(run.resolve(RunProvenance.FILE).toFile()).path("config_sha256")
+                .asText(null);
+        if (recorded == null) {
+            return null;
+        }
+        String now = RunDirectory.sha256(Files.readString(run.resolve("config.resolved.yaml")));
+        return now.equals(recorded) ? null : "config.resolved.yaml was changed after the run (sha256 "
+                + now.substring(0, 12) + " != " + recorded.substring(0, Math.min(12, recorded.length()))
+                + " recorded): the reproduction runs the edited config, so its metrics may differ for that reason";
     }
 
     /** The checked inputs of a run directory: its resolved config text and its provenance. */

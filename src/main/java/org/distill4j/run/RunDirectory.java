@@ -1,5 +1,6 @@
 package org.distill4j.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import org.distill4j.config.InputException;
 
 /**
  * {@code <output>/<config-name>/<yyyyMMdd-HHmmss>-<hash>/}: everything a run leaves behind. {@code hash} is
@@ -15,7 +17,9 @@ import java.util.List;
  */
 public final class RunDirectory {
     private final Path dir;
+    static final String METRICS = "metrics.jsonl";
     private final List<String> metricLines = new ArrayList<>();
+    private String droppedMetricsLine;
 
     private RunDirectory(Path dir) {
         this.dir = dir;
@@ -38,18 +42,55 @@ public final class RunDirectory {
         return new RunDirectory(dir);
     }
 
-    /** An existing run directory (to resume it); its metrics lines are kept. */
+    /**
+     * An existing run directory (to resume it); its metrics lines are kept. A last line cut short (the process died
+     * while it was written: no newline after it, not JSON) is left out and named by {@link #droppedMetricsLine};
+     * any other line that is not a JSON object is a one-line {@link InputException} naming the file and line.
+     */
     public static RunDirectory open(Path dir) throws IOException {
         RunDirectory rd = new RunDirectory(dir);
-        Path m = dir.resolve("metrics.jsonl");
+        Path m = dir.resolve(METRICS);
         if (Files.isRegularFile(m)) {
-            for (String l : Files.readAllLines(m)) {
-                if (!l.isBlank()) {
-                    rd.metricLines.add(l);
+            String text = Files.readString(m);
+            List<String> lines = text.lines().toList();
+            for (int i = 0; i < lines.size(); i++) {
+                String l = lines.get(i);
+                if (l.isBlank()) {
+                    continue;
                 }
+                try {
+                    if (!Json.MAPPER.readTree(l).isObject()) {
+                        throw new InputException(InputException.Kind.ARGUMENT, m + ": line " + (i + 1)
+                                + " is not a JSON object; fix or delete that line, then resume again");
+                    }
+                } catch (JsonProcessingException e) {
+                    if (i == lines.size() - 1 && !text.endsWith("\n")) {
+                        rd.droppedMetricsLine = l;
+                        continue;
+                    }
+                    throw new InputException(InputException.Kind.ARGUMENT, m + ": line " + (i + 1) + " is damaged ("
+                            + Json.problem(e).replaceFirst(" at line 1, column", " at column")
+                            .replaceFirst(" at line 1\\b", "") + "); fix or delete that line, then "
+                            + "resume again", e);
+                }
+                rd.metricLines.add(l);
             }
         }
         return rd;
+    }
+
+    /**
+     * The last line of {@code metrics.jsonl} that {@link #open} left out because it was cut short, or null. The file
+     * still has it until {@link #rewriteMetrics}.
+     */
+    public String droppedMetricsLine() {
+        return droppedMetricsLine;
+    }
+
+    /** Writes {@code metrics.jsonl} again from the lines kept (after {@link #open} dropped one). */
+    public synchronized void rewriteMetrics() throws IOException {
+        AtomicFiles.writeString(dir.resolve(METRICS),
+                metricLines.isEmpty() ? "" : String.join("\n", metricLines) + "\n");
     }
 
     /**
@@ -69,6 +110,18 @@ public final class RunDirectory {
             AtomicFiles.writeString(dir.resolve("metrics.jsonl"),
                     metricLines.isEmpty() ? "" : String.join("\n", metricLines) + "\n");
         }
+    }
+
+    /** The stages that have lines in {@code metrics.jsonl}. */
+    public synchronized java.util.Set<String> metricsStages() throws IOException {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String l : metricLines) {
+            MetricsLine m = MetricsLine.fromJson(Json.MAPPER.readTree(l));
+            if (m != null) {
+                out.add(m.stage());
+            }
+        }
+        return out;
     }
 
     public static String sha256(String s) {

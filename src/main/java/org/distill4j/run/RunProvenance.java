@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.distill4j.config.InputException;
 
 /**
  * A run's {@code provenance.json}: where the run stands ({@code status}, and why it failed), what produced it (code,
@@ -22,19 +24,25 @@ import java.util.Map;
  *
  * @param errorKind whose fault a failure was: {@code config}, {@code data}, {@code model-file}, {@code argument},
  *                  {@code environment} (the user's input) or {@code internal}
+ * @param configSha256 the SHA-256 of {@code config.resolved.yaml} as the run wrote it (null in runs from before it
+ *                     was recorded); a resume refuses an edited config, {@code reproduce} says so. The keys keep the
+ *                     order they always had; this one comes last.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder(alphabetic = true)
+@JsonPropertyOrder(value = {"backend", "code", "command_line", "data", "end", "error", "error_kind", "jvm_args",
+        "platform", "resumed", "seeds", "start", "status", "wall_s", "config_sha256"})
 public record RunProvenance(Status status, String error, @JsonProperty("error_kind") String errorKind, String start,
                             String end, @JsonProperty("wall_s") Double wallSeconds, List<Resume> resumed,
                             Map<String, Object> code, Map<String, Object> platform,
                             @JsonProperty("command_line") List<String> commandLine,
                             @JsonProperty("jvm_args") List<String> jvmArgs, Map<String, Object> backend,
-                            Map<String, Object> seeds, DataInfo data) {
+                            Map<String, Object> seeds, DataInfo data,
+                            @JsonProperty("config_sha256") String configSha256) {
     public static final String FILE = "provenance.json";
 
-    public enum Status { RUNNING, COMPLETED, FAILED;
+    /** {@code interrupted}: stopped by SIGTERM or Ctrl-C (a SIGKILLed run cannot mark itself: it stays running). */
+    public enum Status { RUNNING, COMPLETED, FAILED, INTERRUPTED;
 
         @JsonValue
         public String json() {
@@ -60,11 +68,11 @@ public record RunProvenance(Status status, String error, @JsonProperty("error_ki
     /** A run that has just started. */
     @SuppressWarnings("unchecked")
     public static RunProvenance started(Map<String, Object> collected, Map<String, Object> backend,
-                                        Map<String, Object> seeds, DataInfo data) {
+                                        Map<String, Object> seeds, DataInfo data, String configSha256) {
         return new RunProvenance(Status.RUNNING, null, null, (String) collected.get("start"), null, null, null,
                 (Map<String, Object>) collected.get("code"), (Map<String, Object>) collected.get("platform"),
                 (List<String>) collected.get("command_line"), (List<String>) collected.get("jvm_args"),
-                backend, seeds, data);
+                backend, seeds, data, configSha256);
     }
 
     /** Running again after {@code distill train --resume} ({@code command}): the failure, if any, is cleared. */
@@ -72,22 +80,42 @@ public record RunProvenance(Status status, String error, @JsonProperty("error_ki
         List<Resume> r = new ArrayList<>(resumed == null ? List.of() : resumed);
         r.add(new Resume(Instant.now().toString(), status, command));
         return new RunProvenance(Status.RUNNING, null, null, start, null, wallSeconds, r, code, platform,
-                commandLine, jvmArgs, backend, seeds, data);
+                commandLine, jvmArgs, backend, seeds, data, configSha256);
     }
 
     public RunProvenance completed(double wall) {
         return new RunProvenance(Status.COMPLETED, null, null, start, Instant.now().toString(), wall, resumed,
-                code, platform, commandLine, jvmArgs, backend, seeds, data);
+                code, platform, commandLine, jvmArgs, backend, seeds, data, configSha256);
     }
 
     public RunProvenance failed(String message, String kind) {
         return new RunProvenance(Status.FAILED, message, kind, start, Instant.now().toString(), wallSeconds,
-                resumed, code, platform, commandLine, jvmArgs, backend, seeds, data);
+                resumed, code, platform, commandLine, jvmArgs, backend, seeds, data, configSha256);
+    }
+
+    /** Stopped by a signal; {@code --resume} continues it. */
+    public RunProvenance interrupted() {
+        return new RunProvenance(Status.INTERRUPTED, null, null, start, Instant.now().toString(), wallSeconds,
+                resumed, code, platform, commandLine, jvmArgs, backend, seeds, data, configSha256);
     }
 
     /** Reads {@code provenance.json} of the run directory {@code dir}. */
     public static RunProvenance read(Path dir) throws IOException {
         return Json.MAPPER.readValue(dir.resolve(FILE).toFile(), RunProvenance.class);
+    }
+
+    /**
+     * {@link #read}, with a damaged file (cut short, not JSON, wrong content) a one-line {@link InputException}
+     * that names it.
+     */
+    public static RunProvenance readChecked(Path dir) throws IOException {
+        try {
+            return read(dir);
+        } catch (JsonProcessingException e) {
+            throw new InputException(InputException.Kind.ARGUMENT, dir.resolve(FILE) + " is damaged ("
+                    + Json.problem(e) + "); the run cannot be resumed without it. Start a new run with: distill "
+                    + "train --config " + dir.resolve("config.resolved.yaml"), e);
+        }
     }
 
     public void write(RunDirectory rd) throws IOException {

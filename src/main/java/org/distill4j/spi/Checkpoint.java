@@ -1,5 +1,7 @@
 package org.distill4j.spi;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.distill4j.model.Net;
+import org.distill4j.run.CannotWriteException;
 import org.distill4j.run.Json;
 import org.distill4j.run.RunDirectory;
 
@@ -41,7 +44,16 @@ public final class Checkpoint {
                         Random augment, long rngRoot, long rngNode) {
     }
 
+    /** Writes the checkpoint after {@code st.epoch()}; a failure is a {@link CannotWriteException} naming it. */
     static void save(RunDirectory rd, String stage, Net net, StepHook hook, State st) throws IOException {
+        try {
+            write(rd, stage, net, hook, st);
+        } catch (IOException e) {
+            throw CannotWriteException.of(dir(rd, stage).resolve("epoch-" + st.epoch()), e);
+        }
+    }
+
+    private static void write(RunDirectory rd, String stage, Net net, StepHook hook, State st) throws IOException {
         Path base = dir(rd, stage);
         Files.createDirectories(base);
         Path tmp = base.resolve("epoch-" + st.epoch() + ".tmp");
@@ -87,8 +99,23 @@ public final class Checkpoint {
         return best;
     }
 
+    /**
+     * Reads {@code dir}'s {@code state.json}; a file cut short, not JSON or without a field is an IOException whose
+     * message names it ({@code state.json cut short at line 4}).
+     */
     static State state(Path dir) throws IOException {
-        var n = Json.MAPPER.readTree(dir.resolve(STATE).toFile());
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(dir.resolve(STATE).toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(STATE + " " + Json.problem(e), e);
+        }
+        for (String k : List.of("epoch", "iteration", "train_s", "wall_s", "loss", "shuffle", "augment",
+                "nd4j_rng_root", "nd4j_rng_node")) {
+            if (n == null || !n.has(k)) {
+                throw new IOException(STATE + " has no '" + k + "'");
+            }
+        }
         return new State(n.path("epoch").asInt(), n.path("iteration").asInt(), n.path("train_s").asDouble(),
                 n.path("wall_s").asDouble(), n.path("loss").asDouble(), deserialize(n.path("shuffle").asText()),
                 deserialize(n.path("augment").asText()), n.path("nd4j_rng_root").asLong(),

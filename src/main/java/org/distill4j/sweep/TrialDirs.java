@@ -81,7 +81,8 @@ public final class TrialDirs {
             return null;
         }
         RunProvenance prov = RunProvenance.read(run);
-        return prov.status() != RunProvenance.Status.RUNNING ? read(trialDir, run, prov, null) : null;
+        return prov.status() != RunProvenance.Status.RUNNING && prov.status() != RunProvenance.Status.INTERRUPTED
+                ? read(trialDir, run, prov, null) : null;
     }
 
     /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.distill4j.cli.DistillCli;
 import org.distill4j.config.ModelSlot;
@@ -41,6 +42,8 @@ class MetricsOnResumeTest {
     /** The checkpoint write that fails (1: the first), counted in {@link #SAVES}; 0: none. */
     static final AtomicInteger FAIL_AT = new AtomicInteger();
     static final AtomicInteger SAVES = new AtomicInteger();
+    /** When set, the failing checkpoint write first puts a directory where provenance.json is (it cannot be marked). */
+    static final AtomicBoolean BLOCK_PROVENANCE = new AtomicBoolean();
 
     /** {@code {type: flaky-train}}: two epochs of cross-entropy training of the student, checkpoints that may fail. */
     record FlakyConfig(String name) implements ModelStageConfig {
@@ -53,6 +56,11 @@ class MetricsOnResumeTest {
                         @Override
                         public void save(Net n, Path dir) throws IOException {
                             if (SAVES.incrementAndGet() == FAIL_AT.get()) {
+                                if (BLOCK_PROVENANCE.get()) {
+                                    Path prov = ctx.runDir().file("provenance.json");
+                                    Files.delete(prov);
+                                    Files.createDirectories(prov.resolve("blocked"));
+                                }
                                 throw new IOException("No space left on device");
                             }
                         }
@@ -148,13 +156,21 @@ class MetricsOnResumeTest {
         return Path.of(r.out().strip());
     }
 
-    /** The run directory of {@link #CONFIG} run with the {@code failAt}-th checkpoint write failing (exit 1). */
+    /**
+     * The run directory of {@link #CONFIG} run with the {@code failAt}-th checkpoint write failing (a full disk: exit
+     * 2), below {@code dir/resumed}.
+     */
     static Path failedRun(Path dir, int failAt) throws IOException {
+        return failedRun(dir, failAt, "resumed");
+    }
+
+    /** {@link #failedRun(Path, int)} below {@code dir/<under>}. */
+    static Path failedRun(Path dir, int failAt, String under) throws IOException {
         SAVES.set(0);
         FAIL_AT.set(failAt);
-        assertEquals(1, ExtensionTest.train(PLUGINS, dir.resolve("flaky.yaml"), "output.dir=" + dir.resolve("resumed"))
+        assertEquals(2, ExtensionTest.train(PLUGINS, dir.resolve("flaky.yaml"), "output.dir=" + dir.resolve(under))
                 .code());
-        try (var s = Files.list(dir.resolve("resumed/flaky"))) {
+        try (var s = Files.list(dir.resolve(under).resolve("flaky"))) {
             return s.findFirst().orElseThrow();
         }
     }
