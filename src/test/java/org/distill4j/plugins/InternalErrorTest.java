@@ -59,16 +59,16 @@ class InternalErrorTest {
         }
         assertEquals(1, r.code());
         Path trace = dir.resolve(".distill4j/last-error.log");
-        assertEquals("error: IllegalStateException: the explode stage exploded (internal error; stack trace in "
-                        + trace + ")",
-                r.err().strip());
-        String text = Files.readString(trace);
-        assertTrue(text.contains("java.lang.IllegalStateException: the explode stage exploded"), text);
-        assertTrue(text.contains("at org.distill4j.pipeline.Pipeline"), text);
         Path run;
         try (Stream<Path> s = Files.list(dir.resolve("runs/explode"))) {
             run = s.findFirst().orElseThrow();
         }
+        // the run directory, named as the run started, and the error
+        assertEquals("run directory: " + run + "\nerror: IllegalStateException: the explode stage exploded (internal "
+                + "error; stack trace in " + trace + ")", r.err().strip());
+        String text = Files.readString(trace);
+        assertTrue(text.contains("java.lang.IllegalStateException: the explode stage exploded"), text);
+        assertTrue(text.contains("at org.distill4j.pipeline.Pipeline"), text);
         RunProvenance prov = RunProvenance.read(run);
         assertEquals(RunProvenance.Status.FAILED, prov.status());
         assertEquals("internal", prov.errorKind());
