@@ -55,7 +55,10 @@ public final class FashionMnist {
     public record Splits(ImageDataset train, ImageDataset test, Path directory) {
     }
 
-    /** Where {@code apt-get install dataset-fashion-mnist} puts the files ({@code -Ddistill4j.fashion-mnist.system-dir}). */
+    /**
+     * Where {@code apt-get install dataset-fashion-mnist} puts the files ({@code
+     * -Ddistill4j.fashion-mnist.system-dir} looks elsewhere).
+     */
     static final String SYSTEM_DIR = "/usr/share/datasets/fashion-mnist";
 
     /** Candidate directories for the full set, in lookup order. */

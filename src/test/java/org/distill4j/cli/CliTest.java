@@ -160,9 +160,10 @@ class CliTest {
                 "--set", "stages.train-baseline.epochs=1", "--set", "stages.distill.optimizer.lr=1e30", "--set",
                 "output.dir=" + tmp);
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().matches("error: distill: the loss became NaN at epoch 1, iteration \\d+ \\(learning rate "
-                + "1\\.0E30\\); lower stages\\.distill\\.optimizer\\.lr\n"), r.err());
         Path run = runDirs(tmp).get(0);
+        assertTrue(r.err().matches("run directory: " + java.util.regex.Pattern.quote(run.toString()) + "\\n"
+                + "error: distill: the loss became NaN at epoch 1, iteration \\d+ \\(learning rate "
+                + "1\\.0E30\\); lower stages\\.distill\\.optimizer\\.lr\n"), r.err());
         var prov = org.distill4j.run.Json.MAPPER.readTree(run.resolve("provenance.json").toFile());
         assertEquals("failed", prov.path("status").asText());
         assertEquals("config", prov.path("error_kind").asText());

@@ -87,7 +87,7 @@ class InternalErrorTest {
                 """);
         ExtensionTest.Result r = ExtensionTest.train(Plugins.BUILTIN, config, "output.dir=" + dir.resolve("runs"));
         assertEquals(2, r.code());
-        assertEquals("error: model file not found: no-such-model.zip", r.err().strip());
+        assertEquals("error: student.load: model file not found: no-such-model.zip", r.err().strip());
         assertTrue(!Files.exists(dir.resolve("runs")), "nothing written before the input is known to be good");
     }
 }
