@@ -260,7 +260,9 @@ public final class ConfigLoader {
     /**
      * Applies {@code a.b.c=value}. A segment addressing a list is an index ({@code stages.2} or
      * {@code stages[2]}), or the {@code name}/{@code type} of exactly one element ({@code stages.distill}).
-     * The value is read as YAML ({@code 8}, {@code true}, {@code [128, 64]}).
+     * The value is read as YAML ({@code 8}, {@code true}, {@code [128, 64]}). Like a {@code base:} merge, setting
+     * {@code load} of a model that has an {@code arch}, or another {@code arch} or stage {@code type}, replaces the
+     * mapping ({@code --set teacher.load=t.zip}).
      */
     public static void applyOverride(ObjectNode root, String override) {
         int eq = override.indexOf('=');
@@ -294,6 +296,10 @@ public final class ConfigLoader {
             boolean last = i == segs.size() - 1;
             if (cur instanceof ObjectNode obj) {
                 if (last) {
+                    ObjectNode over = JsonNodeFactory.instance.objectNode().set(seg, value);
+                    if (switchesKind(obj, over)) {
+                        obj.removeAll(); // as in merge: the old architecture's (or stage type's) keys do not fit
+                    }
                     obj.set(seg, value);
                     return;
                 }

@@ -122,7 +122,7 @@ public final class Pipeline {
         checkOutputDir(root, config.name());
         Prepared p = prepare(config, plugins);
         String resolved = ConfigWriter.toYaml(config);
-        RunDirectory rd = RunDirectory.create(root, config.name(), resolved);
+        RunDirectory rd = createRunDirectory(root, config.name(), resolved);
         Record prov = new Record(rd, new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null));
         // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
@@ -337,6 +337,21 @@ public final class Pipeline {
         try (var files = Files.list(rd.path())) {
             return files.map(f -> f.getFileName().toString())
                     .anyMatch(f -> f.equals(stage + ".zip") || (f.startsWith(stage + "-") && f.endsWith(".zip")));
+        }
+    }
+
+    /**
+     * A new run directory under {@code root}; one that cannot be created (a full disk, a read-only or special file
+     * system) is the environment's fault: a one-line error naming the folder, with nothing of the run written.
+     */
+    private static RunDirectory createRunDirectory(Path root, String name, String resolved) {
+        try {
+            return RunDirectory.create(root, name, resolved);
+        } catch (IOException e) {
+            CannotWriteException c = CannotWriteException.of(root.resolve(name), e);
+            throw new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create a run directory in "
+                    + root.resolve(name) + ": " + c.reason() + (c.outOfSpace() ? "; free space and" : "; fix that and")
+                    + " run again", e);
         }
     }
 

@@ -169,6 +169,18 @@ class CliTest {
         assertEquals("config", prov.path("error_kind").asText());
     }
 
+    /** A run directory the file system refuses to create (here a pseudo file system) is one line, exit 2. */
+    @Test
+    void aRunDirectoryThatCannotBeCreatedIsOneLine() {
+        Path refusing = Path.of("/proc/distill4j-runs");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(refusing.getParent())
+                && !Files.exists(refusing), "needs a /proc that refuses new folders");
+        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + refusing);
+        assertEquals(2, r.code(), r.err());
+        assertEquals("error: output.dir: cannot create a run directory in " + refusing.resolve("distill-mlp")
+                + ": No such file or directory; fix that and run again", r.err().strip());
+    }
+
     @Test
     void missingDataIsExitTwoAndLeavesNoRunDirectory(@TempDir Path tmp) throws IOException {
         Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set",

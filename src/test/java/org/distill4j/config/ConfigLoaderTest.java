@@ -464,6 +464,19 @@ class ConfigLoaderTest {
         assertEquals("t.zip", c.teacher().load());
     }
 
+    /** --set replaces a model mapping that switches between arch and load, or to another arch, as base: does. */
+    @Test
+    void anOverrideThatSwitchesArchOrLoadReplacesTheMapping() throws IOException {
+        Path f = write("v.yaml", VALID);
+        RunConfig c = ConfigLoader.load(f, List.of("teacher.load=t.zip", "student.arch=resnet", "student.depth=8"),
+                SCHEMA);
+        assertEquals("t.zip", c.teacher().load());
+        assertEquals(new ResNetSpec(8, 16), c.student().arch());
+        c = ConfigLoader.load(f, List.of("student.arch=mlp", "teacher.dropout=0.2"), SCHEMA);
+        assertEquals(new MlpSpec(List.of(16), Activation.RELU, 0.0), c.student().arch(), "same arch: keys kept");
+        assertEquals(new MlpSpec(List.of(64, 32), Activation.RELU, 0.2), c.teacher().arch());
+    }
+
     @Test
     void aLoadedStudentCanBeEvaluated() throws IOException {
         RunConfig c = load(VALID.replace("{arch: mlp, hidden: [16]}", "{load: s.zip}").replaceAll("(?s)stages:.*",
