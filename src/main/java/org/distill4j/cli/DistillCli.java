@@ -20,9 +20,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "distill", mixinStandardHelpOptions = true, versionProvider = DistillCli.Version.class,
         description = "Knowledge distillation and model compression on Deeplearning4j.",
-        subcommands = {TrainCommand.class, SweepCommand.class, ReportCommand.class, ReproduceCommand.class,
-                TrialCommand.class, EvalCommand.class, ConfigCommand.class, ProfileCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, AggregateCommand.class, SweepCommand.class, ReportCommand.class,
+                ReproduceCommand.class, TrialCommand.class, EvalCommand.class, ConfigCommand.class,
+                ProfileCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DistillCli implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(DistillCli.class);
     public static final int EXIT_OK = 0;

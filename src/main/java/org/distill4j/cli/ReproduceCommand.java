@@ -8,6 +8,7 @@ import org.distill4j.config.OutputConfig;
 import org.distill4j.config.RunConfig;
 import org.distill4j.pipeline.Pipeline;
 import org.distill4j.run.Reproduction;
+import org.distill4j.run.RunDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +45,7 @@ final class ReproduceCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         }
         RunConfig original = ConfigLoader.parseResolved(inputs.getKey(), cli.plugins().schema());
-        Path root = outputDir != null ? outputDir : run.toAbsolutePath().getParent().getParent();
+        Path root = outputDir != null ? outputDir : RunDirectory.outputRoot(run);
         RunConfig config = new RunConfig(original.version(), original.name(), original.seed(), original.dataset(),
                 original.teacher(), original.student(), original.stages(),
                 new OutputConfig(root.toString(), original.output().saveModels()));

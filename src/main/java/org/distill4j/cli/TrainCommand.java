@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.pipeline.Pipeline;
+import org.distill4j.pipeline.Repeats;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Run a config end to end: train/load the teacher, distill, prune, quantize, export, evaluate.",
                 "Writes experiments/<config-name>/<timestamp>-<hash>/ and prints its path.",
-                "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch)."})
+                "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch).",
+                "--repeat N runs the config N times under N seeds into <output>/<config-name>/repeat-<stamp>-<hash>/"
+                        + " (runs r0, r1, ... and aggregate.json) and prints that folder's path."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Run config (YAML).")
     Path config;
@@ -28,6 +31,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue this interrupted run (its own config; no --config or --set).")
     Path resume;
 
+    @Option(names = "--repeat", paramLabel = "N",
+            description = "Run the config N >= 2 times, under N seeds (run 0 keeps the config's seed), one after the "
+                    + "other, and write aggregate.json: each model's test accuracy (mean, sd, min, max) and the "
+                    + "distilled student's gain over the baseline with its 95% confidence interval.")
+    Integer repeat;
+
     @CommandLine.ParentCommand
     DistillCli cli;
 
@@ -38,9 +47,9 @@ final class TrainCommand implements Callable<Integer> {
      * Says on stderr where the run is as soon as its directory exists (stdout carries only the run directory, at the
      * end), and, when a signal stops it, how to continue.
      */
-    private Pipeline.Events events() {
+    private Repeats.Events events() {
         PrintWriter err = spec.commandLine().getErr();
-        return new Pipeline.Events() {
+        return new Repeats.Events() {
             @Override
             public void started(Path dir) {
                 err.println("run directory: " + dir);
@@ -51,6 +60,23 @@ final class TrainCommand implements Callable<Integer> {
             public void stopped(Path dir, boolean marked) {
                 err.println("distill: stopped; continue with: distill train --resume " + dir
                         + (marked ? "" : " (provenance.json could not be marked interrupted)"));
+                if (repeat != null) {
+                    err.println("distill: the repeat's later runs were not run; after resuming, distill aggregate "
+                            + dir.getParent() + " summarizes the runs there");
+                }
+                err.flush();
+            }
+
+            @Override
+            public void runStarting(Path repeatDir, int i, int n, long seed) {
+                err.println("repeat: run " + (i + 1) + " of " + n + " (seed " + seed + ")");
+                err.flush();
+            }
+
+            @Override
+            public void runFailed(Path repeatDir, Path runDir) {
+                err.println("distill: the repeat stopped at " + runDir + "; its later runs were not run; distill "
+                        + "aggregate " + repeatDir + " summarizes the runs there");
                 err.flush();
             }
         };
@@ -58,6 +84,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (repeat != null && resume != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat runs a config anew and cannot be "
+                    + "used with --resume; resume one run of a repeat with --resume <repeat-folder>/r<i>");
+        }
+        if (repeat != null && repeat < 2) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 2, got " + repeat);
+        }
         if ((config == null) == (resume == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "give either --config FILE or --resume RUN_DIR");
@@ -76,6 +109,15 @@ final class TrainCommand implements Callable<Integer> {
         for (String o : overrides) {
             cmd.add("--set");
             cmd.add(o);
+        }
+        if (repeat != null) {
+            cmd.addAll(List.of("--repeat", repeat.toString()));
+            Repeats.Result r = Repeats.run(config, overrides, repeat, cli.plugins(), cmd, events());
+            PrintWriter err = spec.commandLine().getErr();
+            r.summary().lines().forEach(err::println);
+            err.flush();
+            spec.commandLine().getOut().println(r.dir());
+            return DistillCli.EXIT_OK;
         }
         Path dir = Pipeline.run(ConfigLoader.load(config, overrides, cli.plugins().schema()), cli.plugins(),
                 overrides, cmd, events());

@@ -118,11 +118,22 @@ public final class Pipeline {
     /** {@link #run(RunConfig, Plugins, List, List)}, telling {@code events} when the run starts and if it stops. */
     public static Path run(RunConfig config, Plugins plugins, List<String> overrides, List<String> commandLine,
                            Events events) throws Exception {
+        return run(config, plugins, overrides, commandLine, events, null);
+    }
+
+    /**
+     * {@link #run(RunConfig, Plugins, List, List, Events)} into the new directory {@code dir} (its parent exists; it
+     * does not), or, when {@code dir} is null, into a new one below {@code output.dir}.
+     */
+    public static Path run(RunConfig config, Plugins plugins, List<String> overrides, List<String> commandLine,
+                           Events events, Path dir) throws Exception {
         Path root = Path.of(config.output().dir());
-        checkOutputDir(root, config.name());
+        if (dir == null) {
+            checkOutputDir(root, config.name());
+        }
         Prepared p = prepare(config, plugins);
         String resolved = ConfigWriter.toYaml(config);
-        RunDirectory rd = createRunDirectory(root, config.name(), resolved);
+        RunDirectory rd = dir == null ? createRunDirectory(root, config.name(), resolved) : createRunDirectoryAt(dir);
         Record prov = new Record(rd, new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null,
                 null, null, null, null, null, null, null, null, null));
         // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
@@ -352,6 +363,17 @@ public final class Pipeline {
             throw new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create a run directory in "
                     + root.resolve(name) + ": " + c.reason() + (c.outOfSpace() ? "; free space and" : "; fix that and")
                     + " run again", e);
+        }
+    }
+
+    /** {@link RunDirectory#createAt}; a directory that cannot be made is the environment's fault, as above. */
+    private static RunDirectory createRunDirectoryAt(Path dir) {
+        try {
+            return RunDirectory.createAt(dir);
+        } catch (IOException e) {
+            CannotWriteException c = CannotWriteException.of(dir, e);
+            throw new InputException(InputException.Kind.ENVIRONMENT, "cannot create the run directory " + dir + ": "
+                    + c.reason(), e);
         }
     }
 

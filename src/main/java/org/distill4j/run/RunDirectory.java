@@ -26,20 +26,53 @@ public final class RunDirectory {
     }
 
     public static RunDirectory create(Path outputRoot, String configName, String resolvedConfig) throws IOException {
+        return new RunDirectory(createNew(outputRoot.resolve(configName), "", resolvedConfig));
+    }
+
+    /**
+     * A new, empty run directory at {@code dir} (its parent exists), for a run whose place is chosen by its caller
+     * (one run of a repeat); a {@code dir} that exists already is an error.
+     */
+    public static RunDirectory createAt(Path dir) throws IOException {
+        Files.createDirectory(dir);
+        return new RunDirectory(dir);
+    }
+
+    /**
+     * {@code <output>/<config-name>/repeat-<yyyyMMdd-HHmmss>-<hash>/}: a new folder for the runs of one
+     * {@code train --repeat}; {@code hash} is that of the resolved config the repeats share (before their seeds).
+     */
+    public static Path createRepeat(Path outputRoot, String configName, String resolvedConfig) throws IOException {
+        return createNew(outputRoot.resolve(configName), REPEAT_PREFIX, resolvedConfig);
+    }
+
+    /** The prefix of a {@link #createRepeat repeat folder}'s name. */
+    public static final String REPEAT_PREFIX = "repeat-";
+
+    /**
+     * The {@code output.dir} a run directory was made in: two levels up ({@code <output>/<config-name>/<run>}), three
+     * for one run of a repeat ({@code <output>/<config-name>/repeat-.../<run>}).
+     */
+    public static Path outputRoot(Path runDir) {
+        Path parent = runDir.toAbsolutePath().normalize().getParent();
+        boolean repeat = parent.getFileName().toString().startsWith(REPEAT_PREFIX);
+        return repeat ? parent.getParent().getParent() : parent.getParent();
+    }
+
+    /** A new folder {@code <prefix><stamp>-<hash>} in {@code parent}, with {@code -2}, {@code -3}... if taken. */
+    private static Path createNew(Path parent, String prefix, String resolvedConfig) throws IOException {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         String hash = sha256(resolvedConfig).substring(0, 7);
-        Path parent = outputRoot.resolve(configName);
         Files.createDirectories(parent);
-        Path dir = parent.resolve(stamp + "-" + hash);
+        Path dir = parent.resolve(prefix + stamp + "-" + hash);
         for (int i = 2; ; i++) {
             try {
                 Files.createDirectory(dir);
-                break;
+                return dir;
             } catch (java.nio.file.FileAlreadyExistsException e) {
-                dir = parent.resolve(stamp + "-" + hash + "-" + i);
+                dir = parent.resolve(prefix + stamp + "-" + hash + "-" + i);
             }
         }
-        return new RunDirectory(dir);
     }
 
     /**

@@ -1,0 +1,195 @@
+package org.distill4j.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.distill4j.config.ConfigLoader;
+import org.distill4j.config.ConfigWriter;
+import org.distill4j.config.InputException;
+import org.distill4j.config.ModelSlot;
+import org.distill4j.config.RunConfig;
+import org.distill4j.config.Schema;
+import org.distill4j.math.Stats;
+import org.distill4j.plugins.Plugins;
+import org.distill4j.run.CannotWriteException;
+import org.distill4j.run.ModelResult;
+import org.distill4j.run.RepeatSummary;
+import org.distill4j.run.RunDirectory;
+import org.distill4j.run.RunProvenance;
+import org.distill4j.run.RunSummary;
+import org.distill4j.run.Seeds;
+
+/**
+ * {@code train --repeat N}: one config run N times, one after the other in this process, under N seeds, into one
+ * repeat folder {@code <output>/<config-name>/repeat-<stamp>-<hash>/} holding ordinary run directories {@code r0},
+ * {@code r1}, ... and {@code aggregate.json} ({@link RepeatSummary}). Run 0 keeps the config's own {@code seed}, so
+ * it is the run a plain {@code train} of the config gives; run i &gt; 0 has the seed {@link #seed}. Each run gets
+ * its seed as a {@code seed=<s>} override (in its {@code overrides.txt}), so it can be resumed, reproduced or run
+ * alone like any other run. A repeat is never continued: the same command again makes a new folder.
+ */
+public final class Repeats {
+    /** The 95% confidence level of the distillation gain's interval. */
+    public static final double LEVEL = 0.95;
+    private static final Pattern RUN = Pattern.compile("r(\\d+)");
+
+    private Repeats() {
+    }
+
+    /** The seed of run {@code i}: the config's own for run 0, else one derived from it for {@code repeat/<i>}. */
+    public static long seed(long master, int i) {
+        return i == 0 ? master : Seeds.derive(master, "repeat/" + i);
+    }
+
+    /** The name of run {@code i}'s directory in the repeat folder. */
+    public static String runName(int i) {
+        return "r" + i;
+    }
+
+    /** What the command line hears from a repeat besides each run's {@link Pipeline.Events}. */
+    public interface Events extends Pipeline.Events {
+        /** Run {@code i} of {@code n} (seed {@code seed}) is about to be prepared in {@code repeatDir}. */
+        default void runStarting(Path repeatDir, int i, int n, long seed) {
+        }
+
+        /** A run failed (its exception follows); the runs after it are not run. */
+        default void runFailed(Path repeatDir, Path runDir) {
+        }
+    }
+
+    /** The repeat folder and its aggregate. */
+    public record Result(Path dir, RepeatSummary summary) {
+    }
+
+    /**
+     * Runs {@code configFile} with {@code overrides} {@code n} times into a new repeat folder and writes its
+     * {@code aggregate.json}. The config is checked before the folder exists; a folder in which not even the first
+     * run directory could be made is removed again.
+     */
+    public static Result run(Path configFile, List<String> overrides, int n, Plugins plugins,
+                             List<String> commandLine, Events events) throws Exception {
+        if (n < 2) {
+            throw new InputException(InputException.Kind.ARGUMENT, "--repeat must be at least 2, got " + n);
+        }
+        RunConfig base = ConfigLoader.load(configFile, overrides, plugins.schema());
+        Path root = Path.of(base.output().dir());
+        Pipeline.checkOutputDir(root, base.name());
+        Path dir = createRepeat(root, base.name(), ConfigWriter.toYaml(base));
+        for (int i = 0; i < n; i++) {
+            long seed = seed(base.seed(), i);
+            List<String> withSeed = new ArrayList<>(overrides);
+            withSeed.add("seed=" + seed);
+            Path runDir = dir.resolve(runName(i));
+            events.runStarting(dir, i, n, seed);
+            try {
+                Pipeline.run(ConfigLoader.load(configFile, withSeed, plugins.schema()), plugins, withSeed,
+                        commandLine, events, runDir);
+            } catch (Exception | Error e) {
+                if (i == 0 && !Files.exists(runDir)) {
+                    Files.deleteIfExists(dir);
+                } else {
+                    events.runFailed(dir, runDir);
+                }
+                throw e;
+            }
+        }
+        RepeatSummary summary = aggregate(dir, plugins.schema());
+        summary.write(dir);
+        return new Result(dir, summary);
+    }
+
+    private static Path createRepeat(Path root, String name, String resolved) {
+        try {
+            return RunDirectory.createRepeat(root, name, resolved);
+        } catch (IOException e) {
+            CannotWriteException c = CannotWriteException.of(root.resolve(name), e);
+            throw new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create a repeat folder in "
+                    + root.resolve(name) + ": " + c.reason(), e);
+        }
+    }
+
+    /**
+     * The aggregate of the run directories {@code r0}, {@code r1}, ... now in the repeat folder {@code dir} (after
+     * some were resumed, say); the figures come from the completed runs' {@code summary.json}.
+     */
+    public static RepeatSummary aggregate(Path dir, Schema schema) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " is not a directory");
+        }
+        List<Path> runDirs;
+        try (Stream<Path> s = Files.list(dir)) {
+            runDirs = s.filter(p -> RUN.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve("config.resolved.yaml")))
+                    .sorted(Comparator.comparingInt(Repeats::runIndex)).toList();
+        }
+        if (runDirs.isEmpty()) {
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " holds no run directories (r0, r1, ...);"
+                    + " give a folder made by distill train --repeat");
+        }
+        String name = null;
+        List<RepeatSummary.Run> runs = new ArrayList<>();
+        List<RunSummary> summaries = new ArrayList<>();
+        for (Path r : runDirs) {
+            RunConfig c = ConfigLoader.parseResolved(Files.readString(r.resolve("config.resolved.yaml")), schema);
+            name = name == null ? c.name() : name;
+            boolean done = Files.isRegularFile(r.resolve(RunProvenance.FILE))
+                    && RunProvenance.read(r).status() == RunProvenance.Status.COMPLETED
+                    && Files.isRegularFile(r.resolve(RunSummary.FILE));
+            runs.add(new RepeatSummary.Run(r.getFileName().toString(), c.seed(), done));
+            if (done) {
+                summaries.add(RunSummary.read(r));
+            }
+        }
+        return summarize(name, runs, summaries);
+    }
+
+    private static int runIndex(Path p) {
+        Matcher m = RUN.matcher(p.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : Integer.MAX_VALUE;
+    }
+
+    /** The aggregate of the completed runs' {@code summaries} (in run order). */
+    static RepeatSummary summarize(String name, List<RepeatSummary.Run> runs, List<RunSummary> summaries) {
+        Map<String, RepeatSummary.Model> models = new LinkedHashMap<>();
+        for (ModelSlot slot : ModelSlot.values()) {
+            double[] acc = accuracies(summaries, slot.yaml());
+            if (acc.length > 0) {
+                models.put(slot.yaml(), new RepeatSummary.Model(spread(acc)));
+            }
+        }
+        List<RunSummary> paired = summaries.stream()
+                .filter(s -> s.models().containsKey("student") && s.models().containsKey("baseline")).toList();
+        RepeatSummary.Gain gain = paired.isEmpty() ? null
+                : gain(accuracies(paired, "student"), accuracies(paired, "baseline"), LEVEL);
+        return new RepeatSummary(name, runs, models, gain);
+    }
+
+    private static double[] accuracies(List<RunSummary> summaries, String slot) {
+        return summaries.stream().map(s -> s.models().get(slot)).filter(m -> m != null)
+                .mapToDouble(ModelResult::testAccuracy).toArray();
+    }
+
+    /** n, mean, sample sd (null for one value), min and max of {@code v}. */
+    static RepeatSummary.Spread spread(double[] v) {
+        return new RepeatSummary.Spread(v.length, Stats.mean(v), v.length < 2 ? null : Stats.sampleStd(v),
+                Stats.min(v), Stats.max(v));
+    }
+
+    /** {@code student − baseline} paired by run: mean, sd and the {@code level} t interval (none for one pair). */
+    static RepeatSummary.Gain gain(double[] student, double[] baseline, double level) {
+        double[] d = Stats.pairedDifferences(student, baseline);
+        if (d.length < 2) {
+            return new RepeatSummary.Gain(d.length, Stats.mean(d), null, level, null, null, null);
+        }
+        Stats.Interval ci = Stats.meanConfidenceInterval(d, level);
+        return new RepeatSummary.Gain(d.length, Stats.mean(d), Stats.sampleStd(d), level, ci.lower(), ci.upper(),
+                ci.aboveZero());
+    }
+}

@@ -1,0 +1,137 @@
+package org.distill4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.distill4j.run.Json;
+import org.distill4j.run.Seeds;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train --repeat}: two runs of a tiny config into one repeat folder, each an ordinary run directory with its
+ * own seed, and an {@code aggregate.json} whose figures are recomputed here from the runs' {@code summary.json}.
+ */
+class RepeatCliTest {
+    private static final String TINY = """
+            version: 1
+            name: tiny-repeat
+            seed: 7
+            dataset: {name: fashion-mnist-sample, validation: 0.1}
+            teacher: {arch: mlp, hidden: [16]}
+            student: {arch: mlp, hidden: [8]}
+            stages:
+              - {type: train, model: teacher, epochs: 1, batch_size: 64, optimizer: {type: adam, lr: 0.001}}
+              - {type: train, model: baseline, epochs: 1, batch_size: 64, optimizer: {type: adam, lr: 0.002}}
+              - {type: distill, temperature: 4, alpha: 0.9, epochs: 1, batch_size: 64,
+                 optimizer: {type: adam, lr: 0.002}}
+              - {type: evaluate}
+            output: {dir: OUT, save_models: false}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private Path tinyConfig() throws IOException {
+        Path cfg = tmp.resolve("tiny-repeat.yaml");
+        Files.writeString(cfg, TINY.replace("OUT", tmp.resolve("out").toString()));
+        return cfg;
+    }
+
+    private static double acc(Path run, String slot) throws IOException {
+        return Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("models").path(slot)
+                .path("test_accuracy").asDouble(Double.NaN);
+    }
+
+    @Test
+    void twoRunsUnderTwoSeedsAndTheirAggregate() throws IOException {
+        CliTest.Result r = CliTest.run("train", "--config", tinyConfig().toString(), "--repeat", "2");
+        assertEquals(0, r.code(), r.err());
+        List<String> outLines = r.out().lines().toList();
+        Path dir = Path.of(outLines.get(outLines.size() - 1));
+        assertEquals(tmp.resolve("out/tiny-repeat"), dir.getParent());
+        assertTrue(dir.getFileName().toString().startsWith("repeat-"), dir.toString());
+        Path r0 = dir.resolve("r0");
+        Path r1 = dir.resolve("r1");
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        long seed0 = yaml.readTree(r0.resolve("config.resolved.yaml").toFile()).path("seed").asLong();
+        long seed1 = yaml.readTree(r1.resolve("config.resolved.yaml").toFile()).path("seed").asLong();
+        assertEquals(7L, seed0, "run 0 keeps the config's seed");
+        assertEquals(Seeds.derive(7, "repeat/1"), seed1);
+        assertNotEquals(seed0, seed1);
+        assertEquals("seed=" + seed1 + "\n", Files.readString(r1.resolve("overrides.txt")));
+        assertTrue(r.err().contains("repeat: run 2 of 2 (seed " + seed1 + ")"), r.err());
+        assertTrue(r.err().contains("distilled - baseline  "), r.err());
+
+        JsonNode agg = Json.MAPPER.readTree(dir.resolve("aggregate.json").toFile());
+        assertEquals("tiny-repeat", agg.path("name").asText());
+        assertEquals("r0", agg.path("runs").get(0).path("dir").asText());
+        assertEquals(seed1, agg.path("runs").get(1).path("seed").asLong());
+        assertTrue(agg.path("runs").get(1).path("completed").asBoolean());
+        for (String slot : List.of("teacher", "baseline", "student")) {
+            double a = acc(r0, slot);
+            double b = acc(r1, slot);
+            JsonNode t = agg.path("models").path(slot).path("test_accuracy");
+            assertEquals(2, t.path("n").asInt(), slot);
+            assertEquals((a + b) / 2, t.path("mean").asDouble(), 1e-12, slot);
+            // n = 2: sqrt(((a − m)² + (b − m)²) / 1) = |a − b| / √2
+            assertEquals(Math.abs(a - b) / Math.sqrt(2), t.path("sd").asDouble(), 1e-12, slot);
+            assertEquals(Math.min(a, b), t.path("min").asDouble(), slot);
+            assertEquals(Math.max(a, b), t.path("max").asDouble(), slot);
+        }
+        double d0 = acc(r0, "student") - acc(r0, "baseline");
+        double d1 = acc(r1, "student") - acc(r1, "baseline");
+        JsonNode gain = agg.path("distillation_gain");
+        assertEquals((d0 + d1) / 2, gain.path("mean").asDouble(), 1e-12);
+        // t_{0.975,1} = 12.706205; sd / √2 = (|d0 − d1| / √2) / √2 = |d0 − d1| / 2
+        double half = 12.706205 * Math.abs(d0 - d1) / 2;
+        assertEquals((d0 + d1) / 2 - half, gain.path("ci_low").asDouble(), 1e-6);
+        assertEquals((d0 + d1) / 2 + half, gain.path("ci_high").asDouble(), 1e-6);
+        assertEquals(gain.path("ci_low").asDouble() > 0, gain.path("above_zero").asBoolean());
+
+        // each run is an ordinary run directory: resume recognizes it (and says it has completed)
+        CliTest.Result resumed = CliTest.run("train", "--resume", r1.toString());
+        assertEquals(2, resumed.code());
+        assertEquals("error: " + r1 + " has completed; nothing to resume\n", resumed.err());
+
+        // aggregate recomputes the same file from the run directories
+        Files.delete(dir.resolve("aggregate.json"));
+        CliTest.Result again = CliTest.run("aggregate", dir.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(dir + "\n", again.out());
+        assertEquals(agg, Json.MAPPER.readTree(dir.resolve("aggregate.json").toFile()));
+    }
+
+    @Test
+    void badRepeatArgumentsAreOneLineErrors() throws IOException {
+        Path cfg = tinyConfig();
+        CliTest.Result one = CliTest.run("train", "--config", cfg.toString(), "--repeat", "1");
+        assertEquals(2, one.code());
+        assertTrue(one.err().startsWith("error: --repeat must be at least 2, got 1\n"), one.err());
+        CliTest.Result withResume = CliTest.run("train", "--repeat", "3", "--resume", "x");
+        assertEquals(2, withResume.code());
+        assertTrue(withResume.err().startsWith("error: --repeat runs a config anew and cannot be used with --resume;"
+                + " resume one run of a repeat with --resume <repeat-folder>/r<i>\n"), withResume.err());
+        CliTest.Result badKey = CliTest.run("train", "--config", cfg.toString(), "--repeat", "2", "--set", "nope=1");
+        assertEquals(2, badKey.code());
+        assertEquals(1, badKey.err().lines().count(), badKey.err());
+        assertFalse(Files.exists(tmp.resolve("out")), "nothing written for a bad argument or config");
+        CliTest.Result notRepeat = CliTest.run("aggregate", tmp.toString());
+        assertEquals(2, notRepeat.code());
+        assertEquals("error: " + tmp + " holds no run directories (r0, r1, ...); give a folder made by distill train"
+                + " --repeat\n", notRepeat.err());
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertEquals(1, s.count());
+        }
+    }
+}
