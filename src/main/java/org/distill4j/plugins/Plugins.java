@@ -14,6 +14,7 @@ import org.distill4j.config.Schema;
 import org.distill4j.config.StageConfig;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
+import org.distill4j.loss.DkdLoss;
 import org.distill4j.loss.KdLoss;
 import org.distill4j.model.ArchType;
 import org.distill4j.model.LayersSpec;
@@ -54,6 +55,7 @@ public final class Plugins {
             .stage(ExportStage.TYPE)
             .stage(EvaluateStage.TYPE)
             .loss(KdLoss.TYPE)
+            .loss(DkdLoss.TYPE)
             .arch(MlpSpec.TYPE)
             .arch(LeNet5Spec.TYPE)
             .arch(ResNetSpec.TYPE)

@@ -126,6 +126,9 @@ public final class Trainer {
                 stageName, slot.yaml(), tc.epochs(), n, bs, nb, tc.optimizer().type().yaml(), loss.name());
         long stageStart = System.nanoTime() - (long) (wallBefore * 1e9);
         for (int epoch = firstEpoch; epoch <= tc.epochs(); epoch++) {
+            if (net.loss() instanceof org.distill4j.loss.EpochScheduled scheduled) {
+                scheduled.startEpoch(epoch); // a warm-up: from the epoch alone, so a resumed stage weighs the same
+            }
             int[] order = train.epochOrder(shuffle);
             double lossSum = 0;
             long t0 = System.nanoTime();

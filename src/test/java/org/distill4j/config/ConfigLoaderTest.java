@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         assertEquals(new KdLoss(2.0, 0.5), d.loss());
         RunConfig inline = load(VALID, "stages.distill.temperature=2", "stages.distill.alpha=0.5");
         assertEquals(d, inline.stages().get(2));
-        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: kd",
+        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: dkd, kd",
                 error(named.replace("type: kd", "type: dkdd")));
         assertEquals("stages[2].loss.temperature: must be > 0, got -1",
                 error(named.replace("temperature: 2", "temperature: -1")));
@@ -95,6 +95,16 @@ class ConfigLoaderTest {
         String prune = "  - {type: prune, sparsity: 0.5, loss: {type: kd, temperature: 3}}\n";
         PruneStageConfig p = (PruneStageConfig) load(VALID.replace("  - {type: evaluate}\n", prune)).stages().get(3);
         assertEquals(new KdLoss(3.0, 0.9), p.finetune().loss());
+
+        String dkd = VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}",
+                "{type: distill, loss: {type: dkd, beta: 4, warmup: 2}, epochs: 2}");
+        RunConfig c = load(dkd);
+        assertEquals(new org.distill4j.loss.DkdLoss(4.0, 1.0, 4.0, 1.0, 2),
+                ((DistillStageConfig) c.stages().get(2)).loss());
+        assertTrue(ConfigWriter.toYaml(c).contains("  loss:\n    type: dkd\n    temperature: 4.0\n    alpha: 1.0\n"
+                + "    beta: 4.0\n    ce: 1.0\n    warmup: 2\n"), ConfigWriter.toYaml(c));
+        assertEquals(c, load(ConfigWriter.toYaml(c)), "the resolved config reads back");
+        assertEquals("stages[2].loss.beta: must be in [0, 1000], got -1", error(dkd.replace("beta: 4", "beta: -1")));
     }
 
     /**

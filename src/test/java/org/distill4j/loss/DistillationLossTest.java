@@ -104,7 +104,7 @@ class DistillationLossTest {
         assertTrue(scores.getDouble(0) > 0);
     }
 
-    private static NeuralNetConfiguration.Builder gradientCheckBase() {
+    static NeuralNetConfiguration.Builder gradientCheckBase() {
         return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
                 .weightInit(WeightInit.XAVIER);
     }
