@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,20 +129,26 @@ class CliTest {
         assertEquals(Set.of("teacher", "student"), new HashSet<>(iterableToList(second.path("models").fieldNames())));
     }
 
-    /** A distill stage with decoupled KD and a warm-up trains a student from a loaded teacher. */
+    /** A distill stage with decoupled KD (with a warm-up) or DIST trains a student from a loaded teacher. */
     @Test
-    void aDistillStageCanUseDecoupledKd(@TempDir Path tmp) throws IOException {
+    void aDistillStageCanUseDecoupledKdOrDist(@TempDir Path tmp) throws IOException {
         assertEquals(0, quick.code(), quick.err());
-        Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
-                "--set", "teacher={load: '" + runDir.resolve("train-teacher.zip") + "'}",
-                "--set", "stages=[{type: distill, epochs: 2, batch_size: 64, loss: {type: dkd, warmup: 2}}, "
-                        + "{type: evaluate}]");
-        assertEquals(0, r.code(), r.err());
-        Path dir = Path.of(r.out().trim());
-        String log = Files.readString(dir.resolve("train.log"));
-        assertTrue(log.contains("DKD, T = 4.0, alpha = 1.0, beta = 8.0, ce = 1.0, warm-up 2 epochs"), log);
-        JsonNode summary = Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
-        assertTrue(summary.path("models").path("student").path("test_accuracy").asDouble() > 0.5, summary.toString());
+        Map<String, String> losses = Map.of("{type: dkd, warmup: 2}",
+                "DKD, T = 4.0, alpha = 1.0, beta = 8.0, ce = 1.0, warm-up 2 epochs",
+                "{type: dist}", "DIST, T = 1.0, beta = 1.0, gamma = 1.0, ce = 1.0");
+        for (Map.Entry<String, String> loss : losses.entrySet()) {
+            Result r = run("train", "--config", "configs/quick/distill-mlp.yaml", "--set", "output.dir=" + tmp,
+                    "--set", "teacher={load: '" + runDir.resolve("train-teacher.zip") + "'}",
+                    "--set", "stages=[{type: distill, epochs: 2, batch_size: 64, loss: " + loss.getKey() + "}, "
+                            + "{type: evaluate}]");
+            assertEquals(0, r.code(), r.err());
+            Path dir = Path.of(r.out().trim());
+            String log = Files.readString(dir.resolve("train.log"));
+            assertTrue(log.contains(loss.getValue()), log);
+            JsonNode summary = Json.MAPPER.readTree(dir.resolve("summary.json").toFile());
+            assertTrue(summary.path("models").path("student").path("test_accuracy").asDouble() > 0.5,
+                    summary.toString());
+        }
     }
 
     static List<String> iterableToList(java.util.Iterator<String> it) {

@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         assertEquals(new KdLoss(2.0, 0.5), d.loss());
         RunConfig inline = load(VALID, "stages.distill.temperature=2", "stages.distill.alpha=0.5");
         assertEquals(d, inline.stages().get(2));
-        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: dkd, kd",
+        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: dist, dkd, kd",
                 error(named.replace("type: kd", "type: dkdd")));
         assertEquals("stages[2].loss.temperature: must be > 0, got -1",
                 error(named.replace("temperature: 2", "temperature: -1")));
@@ -105,6 +105,11 @@ class ConfigLoaderTest {
                 + "    beta: 4.0\n    ce: 1.0\n    warmup: 2\n"), ConfigWriter.toYaml(c));
         assertEquals(c, load(ConfigWriter.toYaml(c)), "the resolved config reads back");
         assertEquals("stages[2].loss.beta: must be in [0, 1000], got -1", error(dkd.replace("beta: 4", "beta: -1")));
+        String dist = dkd.replace("{type: dkd, beta: 4, warmup: 2}", "{type: dist, gamma: 2}");
+        assertEquals(new org.distill4j.loss.DistLoss(1.0, 1.0, 2.0, 1.0), ((DistillStageConfig) load(dist).stages()
+                .get(2)).loss());
+        assertEquals("stages[2].loss.warmup: unknown key; allowed here: temperature, beta, gamma, ce",
+                error(dist.replace("gamma: 2", "warmup: 2")));
     }
 
     /**
