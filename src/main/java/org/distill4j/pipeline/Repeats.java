@@ -159,21 +159,30 @@ public final class Repeats {
     static RepeatSummary summarize(String name, List<RepeatSummary.Run> runs, List<RunSummary> summaries) {
         Map<String, RepeatSummary.Model> models = new LinkedHashMap<>();
         for (ModelSlot slot : ModelSlot.values()) {
-            double[] acc = accuracies(summaries, slot.yaml());
+            double[] acc = accuracies(summaries, slot.yaml(), ModelResult::testAccuracy);
             if (acc.length > 0) {
-                models.put(slot.yaml(), new RepeatSummary.Model(spread(acc)));
+                double[] val = accuracies(summaries, slot.yaml(), ModelResult::validationAccuracy);
+                models.put(slot.yaml(), new RepeatSummary.Model(spread(acc), val.length == acc.length ? spread(val)
+                        : null));
             }
         }
         List<RunSummary> paired = summaries.stream()
                 .filter(s -> s.models().containsKey("student") && s.models().containsKey("baseline")).toList();
         RepeatSummary.Gain gain = paired.isEmpty() ? null
-                : gain(accuracies(paired, "student"), accuracies(paired, "baseline"), LEVEL);
-        return new RepeatSummary(name, runs, models, gain);
+                : gain(accuracies(paired, "student", ModelResult::testAccuracy),
+                        accuracies(paired, "baseline", ModelResult::testAccuracy), LEVEL);
+        double[] valStudent = accuracies(paired, "student", ModelResult::validationAccuracy);
+        double[] valBaseline = accuracies(paired, "baseline", ModelResult::validationAccuracy);
+        RepeatSummary.Gain valGain = paired.isEmpty() || valStudent.length != paired.size()
+                || valBaseline.length != paired.size() ? null : gain(valStudent, valBaseline, LEVEL);
+        return new RepeatSummary(name, runs, models, gain, valGain);
     }
 
-    private static double[] accuracies(List<RunSummary> summaries, String slot) {
-        return summaries.stream().map(s -> s.models().get(slot)).filter(m -> m != null)
-                .mapToDouble(ModelResult::testAccuracy).toArray();
+    /** One figure of {@code slot}'s result in each summary that has the model and the figure (not null). */
+    private static double[] accuracies(List<RunSummary> summaries, String slot,
+            java.util.function.Function<ModelResult, Double> figure) {
+        return summaries.stream().map(s -> s.models().get(slot)).filter(m -> m != null).map(figure)
+                .filter(v -> v != null).mapToDouble(Double::doubleValue).toArray();
     }
 
     /** n, mean, sample sd (null for one value), min and max of {@code v}. */

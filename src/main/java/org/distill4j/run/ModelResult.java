@@ -1,6 +1,7 @@
 package org.distill4j.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param trainedBy   the stage that produced the model; null for a loaded model no stage changed
  * @param modelBytes  size of that stage's saved {@code <stage>.zip}; null when none was saved
  * @param onednnHelper the oneDNN layer helper the network got, or null
+ * @param validationAccuracy accuracy on the validation split (what recipes are chosen by); null without one, and in
+ *                    summaries written before it was recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder(alphabetic = true)
@@ -20,5 +23,7 @@ public record ModelResult(String architecture, @JsonProperty("trained_by") Strin
                           @JsonProperty("inference_samples_per_s") double inferenceSamplesPerSecond,
                           @JsonProperty("onednn_helper") String onednnHelper,
                           @JsonProperty("test_accuracy") double testAccuracy,
-                          @JsonProperty("test_top5_accuracy") double testTop5Accuracy) {
+                          @JsonProperty("test_top5_accuracy") double testTop5Accuracy,
+                          @JsonInclude(JsonInclude.Include.NON_NULL)
+                          @JsonProperty("validation_accuracy") Double validationAccuracy) {
 }

@@ -17,8 +17,9 @@ import java.util.Map;
  * A repeat folder's {@code aggregate.json}: the runs of one {@code train --repeat} (their directories and seeds), each
  * model's test accuracy over the completed runs ({@code models.<slot>.test_accuracy}: n, mean, sample sd, min, max)
  * and, when baseline and student were both evaluated, the distilled student's gain over the baseline paired by run
- * ({@code distillation_gain}: n, mean, sd and the 95% Student's t confidence interval of the mean). Written by the
- * pipeline, read through {@link #read}.
+ * ({@code distillation_gain}: n, mean, sd and the 95% Student's t confidence interval of the mean); the same on the
+ * validation split ({@code validation_accuracy}, {@code validation_gain}) where the runs recorded it, for choosing
+ * a recipe without looking at the test set. Written by the pipeline, read through {@link #read}.
  *
  * @param runs every run directory in the folder, completed or not, in run order
  */
@@ -26,7 +27,9 @@ import java.util.Map;
 @JsonPropertyOrder(alphabetic = true)
 public record RepeatSummary(String name, List<Run> runs, Map<String, Model> models,
                             @JsonInclude(JsonInclude.Include.NON_NULL)
-                            @JsonProperty("distillation_gain") Gain distillationGain) {
+                            @JsonProperty("distillation_gain") Gain distillationGain,
+                            @JsonInclude(JsonInclude.Include.NON_NULL)
+                            @JsonProperty("validation_gain") Gain validationGain) {
     public static final String FILE = "aggregate.json";
 
     public RepeatSummary {
@@ -40,9 +43,15 @@ public record RepeatSummary(String name, List<Run> runs, Map<String, Model> mode
     public record Run(String dir, long seed, boolean completed) {
     }
 
-    /** A model slot's figures over the completed runs. */
+    /**
+     * A model slot's figures over the completed runs; validation accuracy (what a recipe is chosen by) where every
+     * run recorded it.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Model(@JsonProperty("test_accuracy") Spread testAccuracy) {
+    @JsonPropertyOrder({"test_accuracy", "validation_accuracy"})
+    public record Model(@JsonProperty("test_accuracy") Spread testAccuracy,
+                        @JsonInclude(JsonInclude.Include.NON_NULL)
+                        @JsonProperty("validation_accuracy") Spread validationAccuracy) {
     }
 
     /** n values: their mean, sample standard deviation (n − 1; null for one value), least and greatest. */
@@ -82,8 +91,10 @@ public record RepeatSummary(String name, List<Run> runs, Map<String, Model> mode
         out.add(name + ": " + done + " of " + runs.size() + " runs completed; test accuracy:");
         models.forEach((slot, m) -> {
             Spread s = m.testAccuracy();
-            out.add(String.format(Locale.ROOT, "  %-9s %.4f  sd %s  (n=%d, min %.4f, max %.4f)", slot, s.mean(),
-                    s.sd() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.sd()), s.n(), s.min(), s.max()));
+            out.add(String.format(Locale.ROOT, "  %-9s %.4f  sd %s  (n=%d, min %.4f, max %.4f)%s", slot, s.mean(),
+                    s.sd() == null ? "-" : String.format(Locale.ROOT, "%.4f", s.sd()), s.n(), s.min(), s.max(),
+                    m.validationAccuracy() == null ? "" : String.format(Locale.ROOT, "; validation %.4f",
+                            m.validationAccuracy().mean())));
         });
         Gain g = distillationGain;
         if (g != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.distill4j.run.RepeatSummary;
 import org.distill4j.run.RunDirectory;
 import org.distill4j.run.Seeds;
@@ -59,5 +60,36 @@ class RepeatsTest {
         assertEquals(out, RunDirectory.outputRoot(out.resolve("cfg/20240101-000000-abcdef0")));
         assertEquals(out, RunDirectory.outputRoot(out.resolve("cfg/repeat-20240101-000000-abcdef0/r1")));
         assertTrue(RunDirectory.REPEAT_PREFIX.endsWith("-"));
+    }
+
+    /** Validation figures are aggregated like test ones, and only where every run recorded them. */
+    @Test
+    void validationAccuracyIsAggregatedForChoosingARecipe() {
+        List<org.distill4j.run.RunSummary> runs = List.of(summary(0.80, 0.82, 0.81, 0.84),
+                summary(0.82, 0.83, 0.80, 0.86));
+        List<RepeatSummary.Run> dirs = List.of(new RepeatSummary.Run("r0", 1, true),
+                new RepeatSummary.Run("r1", 2, true));
+        RepeatSummary a = Repeats.summarize("x", dirs, runs);
+        // validation: student {0.84, 0.86} mean 0.85; baseline {0.81, 0.80}; differences {0.03, 0.06} mean 0.045
+        assertEquals(0.85, a.models().get("student").validationAccuracy().mean(), 1e-12);
+        assertEquals(0.805, a.models().get("baseline").validationAccuracy().mean(), 1e-12);
+        assertEquals(0.045, a.validationGain().mean(), 1e-12);
+        // test: student {0.82, 0.83}, baseline {0.80, 0.82}: differences {0.02, 0.01}
+        assertEquals(0.015, a.distillationGain().mean(), 1e-12);
+
+        List<org.distill4j.run.RunSummary> older = List.of(runs.get(0), summary(0.82, 0.83, null, null));
+        RepeatSummary b = Repeats.summarize("x", dirs, older);
+        assertNull(b.models().get("student").validationAccuracy(), "one run lacks it: no validation figures");
+        assertNull(b.validationGain());
+    }
+
+    private static org.distill4j.run.RunSummary summary(double baselineTest, double studentTest, Double baselineVal,
+            Double studentVal) {
+        return new org.distill4j.run.RunSummary("x", "d", java.util.Map.of("baseline", model(baselineTest, baselineVal),
+                "student", model(studentTest, studentVal)), studentTest - baselineTest, java.util.Map.of(), 1.0);
+    }
+
+    private static org.distill4j.run.ModelResult model(double test, Double val) {
+        return new org.distill4j.run.ModelResult("mlp", "train", 10, 10, 40, null, 1.0, null, test, 1.0, val);
     }
 }

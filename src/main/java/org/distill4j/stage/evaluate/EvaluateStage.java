@@ -45,7 +45,8 @@ public final class EvaluateStage implements Stage {
             Path zip = producer == null ? null : ctx.runDir().file(producer + ".zip");
             results.put(slot, new ModelResult(ctx.describe(slot), producer, s.params(), s.flops(), s.params() * 4,
                     zip != null && Files.exists(zip) ? Files.size(zip) : null, r.samplesPerSecond(),
-                    OneDnn.helperOf(net), r.accuracy(), r.top5()));
+                    OneDnn.helperOf(net), r.accuracy(), r.top5(), ctx.validation().data().size() == 0 ? null
+                    : Evaluator.accuracy(net, ctx.validation(), config.batchSize(), Integer.MAX_VALUE)));
         }
         return new StageResult(Map.of(), null, results);
     }
