@@ -96,14 +96,19 @@ public record RepeatSummary(String name, List<Run> runs, Map<String, Model> mode
                     m.validationAccuracy() == null ? "" : String.format(Locale.ROOT, "; validation %.4f",
                             m.validationAccuracy().mean())));
         });
-        Gain g = distillationGain;
-        if (g != null) {
-            out.add(g.sd() == null
-                    ? String.format(Locale.ROOT, "distilled - baseline  %+.4f  (n=1: no interval)", g.mean())
-                    : String.format(Locale.ROOT, "distilled - baseline  %+.4f  sd %.4f  %.0f%% CI [%+.4f, %+.4f]: %s"
-                            + " (n=%d)", g.mean(), g.sd(), 100 * g.level(), g.ciLow(), g.ciHigh(),
-                    g.aboveZero() ? "above zero" : "not above zero", g.n()));
-        }
+        gainLine(out, "distilled - baseline", distillationGain);
+        gainLine(out, "  on validation", validationGain);
         return out;
+    }
+
+    private static void gainLine(List<String> out, String label, Gain g) {
+        if (g == null) {
+            return;
+        }
+        out.add(g.sd() == null
+                ? String.format(Locale.ROOT, "%-20s  %+.4f  (n=1: no interval)", label, g.mean())
+                : String.format(Locale.ROOT, "%-20s  %+.4f  sd %.4f  %.0f%% CI [%+.4f, %+.4f]: %s (n=%d)", label,
+                g.mean(), g.sd(), 100 * g.level(), g.ciLow(), g.ciHigh(),
+                g.aboveZero() ? "above zero" : "not above zero", g.n()));
     }
 }
