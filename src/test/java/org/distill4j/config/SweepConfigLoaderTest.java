@@ -92,7 +92,7 @@ class SweepConfigLoaderTest {
         String stages = "stages: train-teacher, train-baseline, distill, evaluate";
         assertEquals("objective.metric: 'test_acuracy' is not a number of a model's result; fields: params, "
                 + "flops_per_sample, fp32_param_bytes, model_bytes, inference_samples_per_s, test_accuracy, "
-                + "test_top5_accuracy", error(space.replace("space:",
+                + "test_top5_accuracy, validation_accuracy", error(space.replace("space:",
                 "objective: {metric: models.student.test_acuracy, goal: maximize}\nspace:")));
         assertEquals("objective.metric: no stage named 'distil' in the base config; " + stages,
                 error(space.replace("space:", "objective: {metric: stages.distil.val_acc, goal: maximize}\nspace:")));
