@@ -351,19 +351,25 @@ public final class Pipeline {
         }
     }
 
-    /**
-     * A new run directory under {@code root}; one that cannot be created (a full disk, a read-only or special file
-     * system) is the environment's fault: a one-line error naming the folder, with nothing of the run written.
-     */
+    /** A new run directory under {@code root}, or the one-line error of {@link #cannotCreate}. */
     private static RunDirectory createRunDirectory(Path root, String name, String resolved) {
         try {
             return RunDirectory.create(root, name, resolved);
         } catch (IOException e) {
-            CannotWriteException c = CannotWriteException.of(root.resolve(name), e);
-            throw new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create a run directory in "
-                    + root.resolve(name) + ": " + c.reason() + (c.outOfSpace() ? "; free space and" : "; fix that and")
-                    + " run again", e);
+            throw cannotCreate(root.resolve(name), "a run directory", e);
         }
+    }
+
+    /**
+     * A folder for runs under {@code output.dir} ({@code what}: "a run directory", "a repeat folder") that could
+     * not be created in {@code parent} (a full disk, a read-only or special file system): the environment's fault, a
+     * one-line error naming the folder and the reason, with nothing of the run written.
+     */
+    static InputException cannotCreate(Path parent, String what, IOException e) {
+        CannotWriteException c = CannotWriteException.of(parent, e);
+        return new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create " + what + " in "
+                + parent + ": " + c.reason() + (c.outOfSpace() ? "; free space and" : "; fix that and")
+                + " run again", e);
     }
 
     /** {@link RunDirectory#createAt}; a directory that cannot be made is the environment's fault, as above. */

@@ -19,7 +19,6 @@ import org.distill4j.config.RunConfig;
 import org.distill4j.config.Schema;
 import org.distill4j.math.Stats;
 import org.distill4j.plugins.Plugins;
-import org.distill4j.run.CannotWriteException;
 import org.distill4j.run.ModelResult;
 import org.distill4j.run.RepeatSummary;
 import org.distill4j.run.RunDirectory;
@@ -109,9 +108,7 @@ public final class Repeats {
         try {
             return RunDirectory.createRepeat(root, name, resolved);
         } catch (IOException e) {
-            CannotWriteException c = CannotWriteException.of(root.resolve(name), e);
-            throw new InputException(InputException.Kind.ENVIRONMENT, "output.dir: cannot create a repeat folder in "
-                    + root.resolve(name) + ": " + c.reason(), e);
+            throw Pipeline.cannotCreate(root.resolve(name), "a repeat folder", e);
         }
     }
 
