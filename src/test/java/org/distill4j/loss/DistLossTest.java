@@ -3,39 +3,15 @@ package org.distill4j.loss;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.math.Dist;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DIST: its batch loss and gradient equal an independent computation (the reference formulation, gradients by
  * central differences, in Python), the Pearson correlation of hand-checked vectors, DL4J's double-precision
  * gradient check (the intra-class term couples the rows of a batch) and a JSON round trip.
  */
-class DistLossTest {
-    private static DataType savedDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
+class DistLossTest extends LossChecks {
     @Test
     void pearsonOfHandCheckedVectors() {
         double[] da = new double[3];
@@ -80,32 +56,12 @@ class DistLossTest {
     void gradientCheckMultiLayerNetwork() {
         for (DistRelationLoss loss : new DistRelationLoss[]{new DistRelationLoss(1, 1, 1, 1),
                 new DistRelationLoss(4, 2, 0.5, 0), new DistRelationLoss(2, 0, 3, 0.5)}) {
-            MultiLayerConfiguration conf = DistillationLossTest.gradientCheckBase().list()
-                    .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
-                    .layer(new OutputLayer.Builder(loss).nIn(5).nOut(4).activation(Activation.IDENTITY).build())
-                    .build();
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
-            Nd4j.getRandom().setSeed(7);
-            INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 6);
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f)
-                    .labels(DistillationLossTest.kdLabels(8, 4, 11)).epsilon(1e-6).maxRelError(1e-5)
-                    .minAbsoluteError(1e-8));
-            assertTrue(ok, "gradient check failed for " + loss.name());
+            assertGradientCheck(loss);
         }
     }
 
     @Test
     void jsonRoundTrip() {
-        MultiLayerConfiguration conf = DistillationLossTest.gradientCheckBase().list()
-                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build())
-                .layer(new OutputLayer.Builder(new DistRelationLoss(2, 1.5, 0.5, 1)).nIn(2).nOut(2)
-                        .activation(Activation.IDENTITY).build())
-                .build();
-        String json = conf.toJson();
-        assertTrue(json.contains("org.distill4j.loss.DistRelationLoss"), json);
-        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
-        assertEquals(conf, back);
-        assertEquals(new DistRelationLoss(2, 1.5, 0.5, 1), ((OutputLayer) back.getConf(1).getLayer()).getLossFn());
+        assertJsonRoundTrip(new DistRelationLoss(2, 1.5, 0.5, 1));
     }
 }

@@ -10,7 +10,6 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -21,11 +20,8 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.distill4j.math.Distillation;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.activations.Activation;
@@ -34,39 +30,13 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
  * {@link DistillationLoss} as a DL4J loss: agrees with the math, passes DL4J's numerical gradient check
  * (double precision) in a MultiLayerNetwork and in a ComputationGraph with BatchNorm and a residual add,
  * and survives JSON and model-zip round trips.
  */
-class DistillationLossTest {
-    private static DataType savedDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
-    /** labels = [teacher logits | one-hot], n rows, k classes. */
-    static INDArray kdLabels(int n, int k, long seed) {
-        Nd4j.getRandom().setSeed(seed);
-        INDArray t = Nd4j.randn(DataType.DOUBLE, n, k).muli(2.0);
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, n, k);
-        for (int i = 0; i < n; i++) {
-            y.putScalar(i, (i * 7 + 3) % k, 1.0);
-        }
-        return Nd4j.hstack(t, y);
-    }
-
+class DistillationLossTest extends LossChecks {
     @Test
     void scoreAndGradientAgreeWithTheMath() {
         INDArray labels = kdLabels(5, 4, 1);
@@ -104,26 +74,10 @@ class DistillationLossTest {
         assertTrue(scores.getDouble(0) > 0);
     }
 
-    static NeuralNetConfiguration.Builder gradientCheckBase() {
-        return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())
-                .weightInit(WeightInit.XAVIER);
-    }
-
     @Test
     void gradientCheckMultiLayerNetwork() {
         for (double[] ta : new double[][]{{1.0, 0.5}, {4.0, 0.9}, {2.0, 1.0}}) {
-            MultiLayerConfiguration conf = gradientCheckBase().list()
-                    .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
-                    .layer(new OutputLayer.Builder(new DistillationLoss(ta[0], ta[1])).nIn(5).nOut(4)
-                            .activation(Activation.IDENTITY).build())
-                    .build();
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
-            Nd4j.getRandom().setSeed(7);
-            INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 6);
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f)
-                    .labels(kdLabels(8, 4, 11)).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8));
-            assertTrue(ok, "gradient check failed for T=" + ta[0] + ", alpha=" + ta[1]);
+            assertGradientCheck(new DistillationLoss(ta[0], ta[1]));
         }
     }
 
@@ -170,22 +124,8 @@ class DistillationLossTest {
 
     @Test
     void jsonRoundTrip() {
-        MultiLayerConfiguration conf = gradientCheckBase().list()
-                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build())
-                .layer(new OutputLayer.Builder(new DistillationLoss(6.5, 0.25)).nIn(2).nOut(2)
-                        .activation(Activation.IDENTITY).build())
-                .build();
-        String json = conf.toJson();
-        assertTrue(json.contains("org.distill4j.loss.DistillationLoss"), json);
-        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
-        assertEquals(conf, back);
-        ILossFunction l = ((OutputLayer) back.getConf(1).getLayer()).getLossFn();
-        assertEquals(new DistillationLoss(6.5, 0.25), l);
-        ILossFunction ce = ((OutputLayer) MultiLayerConfiguration.fromJson(gradientCheckBase().list()
-                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).nIn(2).nOut(2)
-                        .activation(Activation.IDENTITY).build())
-                .build().toJson()).getConf(0).getLayer()).getLossFn();
-        assertEquals(new SoftmaxCrossEntropyLoss(), ce);
+        assertJsonRoundTrip(new DistillationLoss(6.5, 0.25));
+        assertJsonRoundTrip(new SoftmaxCrossEntropyLoss());
     }
 
     @Test

@@ -1,46 +1,16 @@
 package org.distill4j.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.math.DecoupledKd;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Decoupled KD: its loss and gradient equal an independent computation (the paper's formulation with full softmaxes
  * and a masked target, gradients by central differences, in Python), its warm-up factor, DL4J's double-precision
  * gradient check, and a JSON round trip.
  */
-class DkdLossTest {
-    private static DataType savedDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
-
-    /**
-     * Two rows: t = [2, 1, −1], s = [0.5, 1.5, −0.5], target 0; t = [0.3, −0.7, 2.5], s = [1, 0.2, 0.1], target 2.
-     * Expected values from the paper's formulation (p = softmax(t/T) split into [p_g, 1 − p_g]; the non-target
-     * parts as softmax(z/T − 1000·onehot)); gradients by central differences (h = 1e-6).
-     */
+class DkdLossTest extends LossChecks {
     @Test
     void lossAndGradientMatchAnIndependentComputation() {
         double[] labels = {2.0, 1.0, -1.0, 1, 0, 0, 0.3, -0.7, 2.5, 0, 0, 1};
@@ -81,32 +51,12 @@ class DkdLossTest {
         for (DecoupledKdLoss loss : new DecoupledKdLoss[]{new DecoupledKdLoss(4, 1, 8, 1, 0),
                 new DecoupledKdLoss(2, 0.5, 2, 0, 3), new DecoupledKdLoss(1, 2, 1, 0.5, 0)}) {
             loss.startEpoch(1);
-            MultiLayerConfiguration conf = DistillationLossTest.gradientCheckBase().list()
-                    .layer(new DenseLayer.Builder().nIn(6).nOut(5).activation(Activation.TANH).build())
-                    .layer(new OutputLayer.Builder(loss).nIn(5).nOut(4).activation(Activation.IDENTITY).build())
-                    .build();
-            MultiLayerNetwork net = new MultiLayerNetwork(conf);
-            net.init();
-            Nd4j.getRandom().setSeed(7);
-            INDArray f = Nd4j.randn(DataType.DOUBLE, 8, 6);
-            boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(f)
-                    .labels(DistillationLossTest.kdLabels(8, 4, 11)).epsilon(1e-6).maxRelError(1e-5)
-                    .minAbsoluteError(1e-8));
-            assertTrue(ok, "gradient check failed for " + loss.name());
+            assertGradientCheck(loss);
         }
     }
 
     @Test
     void jsonRoundTrip() {
-        MultiLayerConfiguration conf = DistillationLossTest.gradientCheckBase().list()
-                .layer(new DenseLayer.Builder().nIn(3).nOut(2).build())
-                .layer(new OutputLayer.Builder(new DecoupledKdLoss(3, 1, 6, 0.5, 7)).nIn(2).nOut(2)
-                        .activation(Activation.IDENTITY).build())
-                .build();
-        String json = conf.toJson();
-        assertTrue(json.contains("org.distill4j.loss.DecoupledKdLoss"), json);
-        MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
-        assertEquals(conf, back);
-        assertEquals(new DecoupledKdLoss(3, 1, 6, 0.5, 7), ((OutputLayer) back.getConf(1).getLayer()).getLossFn());
+        assertJsonRoundTrip(new DecoupledKdLoss(3, 1, 6, 0.5, 7));
     }
 }
