@@ -72,14 +72,9 @@ public final class Architectures {
      * top: {@link #checkBatchFits} checks them for each stage's batch once the network is built.
      */
     static void checkFits(long params) {
-        long limit = memoryLimit();
-        long need = params * TRAINING_BYTES_PER_PARAM;
-        if (limit > 0 && need > limit) {
-            throw new TooLargeException(String.format(java.util.Locale.ROOT, "the network has %,d parameters, which "
-                    + "need about %.1f GiB to train (weights, gradients, Adam state), more than the %.1f GiB this JVM "
-                    + "may use (DISTILL4J_JAVA_OPTS -Dorg.bytedeco.javacpp.maxphysicalbytes); make it smaller",
-                    params, need / 1073741824.0, limit / 1073741824.0));
-        }
+        refuseAbove(params * TRAINING_BYTES_PER_PARAM, gib -> String.format(java.util.Locale.ROOT, "the network has "
+                + "%,d parameters, which need about %.1f GiB to train (weights, gradients, Adam state)", params, gib),
+                "make it smaller");
     }
 
     /**
@@ -96,12 +91,20 @@ public final class Architectures {
      * estimate, {@link Net#memoryBytes}) for {@code what} ("the student to train on batches of 512").
      */
     public static void checkBatchFits(long need, String what) {
+        refuseAbove(need, gib -> String.format(java.util.Locale.ROOT, "%s needs about %.1f GiB (DL4J's memory "
+                + "estimate: weights, activations, gradients, updater state)", what, gib), "use a smaller batch_size");
+    }
+
+    /**
+     * Throws a {@link TooLargeException} when {@code need} bytes exceed {@link #memoryLimit}: {@code claim} of the
+     * need in GiB, the limit and the JVM option that sets it, then {@code advice}.
+     */
+    private static void refuseAbove(long need, java.util.function.DoubleFunction<String> claim, String advice) {
         long limit = memoryLimit();
         if (limit > 0 && need > limit) {
-            throw new TooLargeException(String.format(java.util.Locale.ROOT, "%s needs about %.1f GiB (DL4J's memory "
-                    + "estimate: weights, activations, gradients, updater state), more than the %.1f GiB this JVM "
-                    + "may use (DISTILL4J_JAVA_OPTS -Dorg.bytedeco.javacpp.maxphysicalbytes); use a smaller "
-                    + "batch_size", what, need / 1073741824.0, limit / 1073741824.0));
+            throw new TooLargeException(claim.apply(need / 1073741824.0) + String.format(java.util.Locale.ROOT,
+                    ", more than the %.1f GiB this JVM may use (DISTILL4J_JAVA_OPTS "
+                            + "-Dorg.bytedeco.javacpp.maxphysicalbytes); %s", limit / 1073741824.0, advice));
         }
     }
 
