@@ -29,6 +29,18 @@ class CliTest {
     record Result(int code, String out, String err) {
     }
 
+    /**
+     * The command line of {@code distill args} in a JVM of its own: this JVM's java, {@code jvmArgs} ({@code -Xmx1g},
+     * {@code -D...}), the tests' classpath and the jar's main class.
+     */
+    static List<String> javaCommand(List<String> jvmArgs, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     static Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -39,12 +39,10 @@ class FaultProcessTest {
 
     /** Starts {@code distill args} in its own JVM with {@code jvmArgs}, output to {@code log}, no $DISTILL4J_DATA. */
     static Process start(Path log, List<String> jvmArgs, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m"));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> jvm = new ArrayList<>(List.of("-Xmx512m"));
+        jvm.addAll(jvmArgs);
+        ProcessBuilder pb = new ProcessBuilder(CliTest.javaCommand(jvm, args)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         pb.environment().remove("DISTILL4J_DATA");
         return pb.start();
     }

@@ -45,12 +45,12 @@ class ResumeCliTest {
 
     /** Starts {@code distill train} of {@link #CONFIG} in its own JVM, with {@code jvmArgs}, writing into root. */
     static Process start(Path root, String... jvmArgs) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g"));
-        cmd.addAll(List.of(jvmArgs));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli", "train"));
-        cmd.addAll(List.of(CONFIG));
-        cmd.addAll(List.of("--set", "output.dir=" + root));
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        jvm.addAll(List.of(jvmArgs));
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(List.of(CONFIG));
+        args.addAll(List.of("--set", "output.dir=" + root));
+        List<String> cmd = CliTest.javaCommand(jvm, args.toArray(String[]::new));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", root.getFileName() + ".log").toFile()).start();
         Files.createDirectories(root);

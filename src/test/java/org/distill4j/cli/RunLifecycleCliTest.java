@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,7 @@ class RunLifecycleCliTest {
 
     /** Starts {@code distill} in its own JVM (the classpath of the tests, the main class of the jar). */
     static Process start(Path logs, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                "org.distill4j.cli.DistillCli"));
-        cmd.addAll(List.of(args));
+        List<String> cmd = CliTest.javaCommand(List.of("-Xmx1g"), args);
         Files.createDirectories(logs);
         return new ProcessBuilder(cmd).redirectOutput(logs.resolve("out").toFile())
                 .redirectError(logs.resolve("err").toFile()).start();

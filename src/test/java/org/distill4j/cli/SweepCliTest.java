@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import org.distill4j.run.Json;
@@ -56,11 +55,7 @@ class SweepCliTest {
     }
 
     static List<String> javaCommand(String... args) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-Ddistill4j.home=" + Path.of("").toAbsolutePath(),
-                "-cp", System.getProperty("java.class.path"), "org.distill4j.cli.DistillCli"));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return CliTest.javaCommand(List.of("-Xmx512m", "-Ddistill4j.home=" + Path.of("").toAbsolutePath()), args);
     }
 
     static Path onlySweepDir(Path root) throws Exception {
