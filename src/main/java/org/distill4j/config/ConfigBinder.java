@@ -36,7 +36,8 @@ public final class ConfigBinder {
     }
 
     private static AugmentConfig augment(Obj o) {
-        return o.build(() -> new AugmentConfig(o.bool("flip", false), o.integer("shift", 0)));
+        return o.build(() -> new AugmentConfig(o.bool("flip", false), o.integer("shift", 0),
+                o.number("mixup", 0.0), o.number("cutmix", 0.0)));
     }
 
     private static ModelConfig model(Obj o) {

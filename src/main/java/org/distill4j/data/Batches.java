@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Turns an {@link ImageDataset} into minibatches: features [b, c·h·w] as floats in [0, 1], labels one-hot
- * [b, k]. An epoch is a fresh permutation drawn from the caller's RNG; augmentation (random flip and shift)
- * draws from the same RNG, so a run is repeatable from its seed.
+ * [b, k]. An epoch is a fresh permutation drawn from the caller's RNG; augmentation (random flip and shift, then
+ * mixup or CutMix over the batch) draws from the same RNG, so a run is repeatable from its seed.
  */
 public final class Batches {
     private final ImageDataset data;
@@ -17,7 +17,7 @@ public final class Batches {
 
     public Batches(ImageDataset data, AugmentConfig augment) {
         this.data = data;
-        this.augment = augment == null ? new AugmentConfig(false, 0) : augment;
+        this.augment = augment == null ? AugmentConfig.none() : augment;
     }
 
     public ImageDataset data() {
@@ -37,15 +37,37 @@ public final class Batches {
         return ImageDataset.permutation(data.size(), rng);
     }
 
-    /** Features of {@code order[from, to)}, augmented with {@code rng} when augmentation is on (pass null for none). */
+    /** A training batch: its (augmented, possibly mixed) features and how it was mixed, for its labels. */
+    public record Batch(INDArray features, Mixing mixing) {
+    }
+
+    /**
+     * The training batch of {@code order[from, to)}: each image flipped and shifted as configured, then the batch
+     * mixed (mixup or CutMix), all drawn from {@code rng}.
+     */
+    public Batch trainingBatch(int[] order, int from, int to, Random rng) {
+        float[] buf = pixels(order, from, to, rng);
+        Mixing mix = rng == null ? Mixing.NONE : Mixing.draw(augment, to - from, data.height(), data.width(), rng);
+        mix.mixImages(buf, to - from, data.channels(), data.height(), data.width());
+        return new Batch(Nd4j.create(buf, new long[]{to - from, data.pixelsPerImage()}, 'c'), mix);
+    }
+
+    /**
+     * Features of {@code order[from, to)}, each image flipped and shifted with {@code rng} when that is configured
+     * (pass null for none); never mixed (see {@link #trainingBatch}).
+     */
     public INDArray features(int[] order, int from, int to, Random rng) {
+        return Nd4j.create(pixels(order, from, to, rng), new long[]{to - from, data.pixelsPerImage()}, 'c');
+    }
+
+    private float[] pixels(int[] order, int from, int to, Random rng) {
         int p = data.pixelsPerImage();
         float[] buf = new float[(to - from) * p];
         byte[] px = data.pixels();
         for (int i = from; i < to; i++) {
             int src = order[i] * p;
             int dst = (i - from) * p;
-            if (rng == null || augment.deterministic()) {
+            if (rng == null || !augment.perImage()) {
                 for (int j = 0; j < p; j++) {
                     buf[dst + j] = (px[src + j] & 0xff) * (1f / 255f);
                 }
@@ -53,7 +75,7 @@ public final class Batches {
                 augmentInto(px, src, buf, dst, rng);
             }
         }
-        return Nd4j.create(buf, new long[]{to - from, p}, 'c');
+        return buf;
     }
 
     private void augmentInto(byte[] px, int src, float[] buf, int dst, Random rng) {

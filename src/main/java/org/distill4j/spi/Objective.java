@@ -28,7 +28,7 @@ public record Objective(ILossFunction loss, Trainer.LabelSource labels, String d
     public static Objective crossEntropy(StageContext ctx) {
         Batches train = ctx.train();
         return new Objective(new SoftmaxCrossEntropyLoss(),
-                (order, from, to, features) -> train.oneHot(order, from, to), "cross-entropy");
+                (order, from, to, batch) -> batch.mixing().mixRows(train.oneHot(order, from, to)), "cross-entropy");
     }
 
     /** Distillation from {@code teacher} with the configured {@code loss} (a {@link DistillLoss}). */
@@ -53,15 +53,40 @@ public record Objective(ILossFunction loss, Trainer.LabelSource labels, String d
                         decision.getValue());
             }
             float[] logits = table;
-            labels = (order, from, to, features) -> train.teacherAndOneHot(logits, order, from, to);
+            // batches are never mixed here: cache_teacher: always with augmentation is a config error
+            labels = (order, from, to, batch) -> batch.mixing().mixRows(train.teacherAndOneHot(logits, order, from, to));
         } else {
             LOG.info("{}: teacher runs on every batch (inference mode) because {}", stageName, decision.getValue());
-            labels = (order, from, to, features) -> Nd4j.hstack(teacher.logits(features),
-                    train.oneHot(order, from, to));
+            labels = new PerBatchTeacher(teacher, train);
         }
         return new Objective(spec.create(), labels,
                 "distillation (" + spec.describe()
                         + (decision.getKey() ? ", teacher logits cached)" : ", teacher per batch)"));
+    }
+
+    /** The teacher run on each batch the student sees (augmented and mixed alike), timed for the metrics. */
+    private static final class PerBatchTeacher implements Trainer.LabelSource {
+        private final Teacher teacher;
+        private final Batches train;
+        private long nanos;
+
+        PerBatchTeacher(Teacher teacher, Batches train) {
+            this.teacher = teacher;
+            this.train = train;
+        }
+
+        @Override
+        public INDArray labels(int[] order, int from, int to, Batches.Batch batch) {
+            long t0 = System.nanoTime();
+            INDArray t = teacher.logits(batch.features());
+            nanos += System.nanoTime() - t0;
+            return Nd4j.hstack(t, batch.mixing().mixRows(train.oneHot(order, from, to)));
+        }
+
+        @Override
+        public double teacherSeconds() {
+            return nanos / 1e9;
+        }
     }
 
     /** Whether to cache, and the reason, for the log. */

@@ -36,9 +36,17 @@ public final class Trainer {
     private Trainer() {
     }
 
-    /** The label array for one batch; {@code features} is the (possibly augmented) batch input. */
+    /**
+     * The label array for one batch; {@code batch} holds its (possibly augmented and mixed) input and how it was
+     * mixed, which the labels must follow.
+     */
     public interface LabelSource {
-        INDArray labels(int[] order, int from, int to, INDArray features);
+        INDArray labels(int[] order, int from, int to, Batches.Batch batch);
+
+        /** Seconds spent so far running a teacher for these labels (NaN when no teacher runs per batch). */
+        default double teacherSeconds() {
+            return Double.NaN;
+        }
     }
 
     /**
@@ -130,13 +138,14 @@ public final class Trainer {
                 scheduled.startEpoch(epoch); // a warm-up: from the epoch alone, so a resumed stage weighs the same
             }
             int[] order = train.epochOrder(shuffle);
+            double teacherBefore = labels.teacherSeconds();
             double lossSum = 0;
             long t0 = System.nanoTime();
             try (Progress pb = Progress.steps(stageName + " " + epoch + "/" + tc.epochs(), nb, "batch")) {
                 for (int from = 0; from < n; from += bs) {
                     int to = Math.min(n, from + bs);
-                    INDArray features = train.features(order, from, to, augment);
-                    DataSet batch = new DataSet(features, labels.labels(order, from, to, features));
+                    Batches.Batch b = train.trainingBatch(order, from, to, augment);
+                    DataSet batch = new DataSet(b.features(), labels.labels(order, from, to, b));
                     hook.beforeStep(net, iteration);
                     net.fit(batch);
                     hook.afterStep(net, iteration);
@@ -157,6 +166,9 @@ public final class Trainer {
             lastLoss = lossSum / n;
             Map<String, Object> extra = new LinkedHashMap<>();
             hook.epochMetrics(net, extra);
+            if (!Double.isNaN(teacherBefore)) {
+                extra.put("teacher_s", labels.teacherSeconds() - teacherBefore); // inside epoch_train_s
+            }
             double trainAcc = Evaluator.accuracy(net, trainSubset, EVAL_BATCH, Integer.MAX_VALUE);
             double valAcc = ctx.validation().data().size() == 0 ? Double.NaN
                     : Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);

@@ -291,6 +291,8 @@ class ConfigLoaderTest {
                 error(VALID.replace("alpha: 0.9,", "alpha: 0.9, cache_teacher: always,")
                         .replace("{name: fashion-mnist-sample}",
                                 "{name: fashion-mnist-sample, augment: {flip: true}}")));
+        assertEquals("dataset.augment.mixup: must be in [0, 10], got -1",
+                error(VALID.replace("{name: fashion-mnist-sample}", "{name: fashion-mnist-sample, augment: {mixup: -1}}")));
         // a loaded teacher needs no train stage
         String loaded = noTeacherStage.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{load: t.zip}");
         assertEquals("t.zip", assertDoesNotThrowLoad(loaded).teacher().load());

@@ -1,8 +1,8 @@
 package org.distill4j.stage.train;
 
-import org.distill4j.loss.SoftmaxCrossEntropyLoss;
 import org.distill4j.model.Net;
 import org.distill4j.spi.ModelState;
+import org.distill4j.spi.Objective;
 import org.distill4j.spi.Stage;
 import org.distill4j.spi.StageContext;
 import org.distill4j.spi.StageResult;
@@ -22,8 +22,9 @@ public final class TrainStage implements Stage {
     @Override
     public StageResult run(StageContext ctx) throws Exception {
         Net net = ctx.model(config.model());
+        Objective ce = Objective.crossEntropy(ctx);
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), config.model(), net, config.training(),
-                new SoftmaxCrossEntropyLoss(), (order, from, to, features) -> ctx.train().oneHot(order, from, to));
+                ce.loss(), ce.labels());
         return StageResult.handOn(config.model(), ModelState.of(r.net(), config.name()), r.report());
     }
 }
