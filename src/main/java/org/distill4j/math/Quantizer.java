@@ -1,5 +1,7 @@
 package org.distill4j.math;
 
+import java.util.Arrays;
+
 /**
  * Uniform fake quantization (Jacob et al. 2018, "Quantization and Training of Neural Networks for Efficient
  * Integer-Arithmetic-Only Inference").
@@ -69,14 +71,39 @@ public final class Quantizer {
     }
 
     /**
-     * Integer codes and float32 scales of a row-major [channels, perChannel] weight block: what an exported model
-     * stores. {@link #values()} is the dequantized block, {@code code · scale} in float32 arithmetic — the one
-     * definition of a quantized weight, used by training, evaluation and the export reader alike.
+     * Integer codes of a row-major [channels, perChannel] weight block and what they stand for: what an exported model
+     * stores. Uniform ({@code codebook} null): {@code code · scale[channel]}, float32 scales per channel. Shared
+     * ({@link WeightSharing}): {@code codebook[code]}, one codebook of {@code 2^bits} float32 values for the block,
+     * entry 0 being 0. {@link #values()} is the dequantized block — the one definition of a quantized weight, used by
+     * training, evaluation and the export reader alike.
      */
-    public record Channels(int[] codes, float[] scales, int bits) {
+    public record Channels(int[] codes, float[] scales, int bits, float[] codebook) {
+        public Channels(int[] codes, float[] scales, int bits) {
+            this(codes, scales, bits, null);
+        }
+
+        /** Codes into a shared codebook (k-means weight sharing). */
+        public static Channels shared(int[] codes, float[] codebook, int bits) {
+            if (codebook.length != 1 << bits || codebook[0] != 0f) {
+                throw new IllegalArgumentException("a " + bits + "-bit codebook has " + (1 << bits)
+                        + " values, the first 0; got " + Arrays.toString(codebook));
+            }
+            return new Channels(codes, new float[0], bits, codebook);
+        }
+
+        public boolean isShared() {
+            return codebook != null;
+        }
+
         public float[] values() {
-            int per = codes.length / scales.length;
             float[] out = new float[codes.length];
+            if (codebook != null) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = codebook[codes[i]];
+                }
+                return out;
+            }
+            int per = codes.length / scales.length;
             for (int i = 0; i < out.length; i++) {
                 out[i] = dequantize(codes[i], scales[i / per]);
             }

@@ -61,7 +61,11 @@ public final class CompactModel {
     private static final byte[] MAGIC = {'D', '4', 'J', 'C'};
     /** The format version this build writes. */
     public static final int VERSION = 2;
+    /** Version 2 plus weight blocks coded against a shared codebook (k-means weight sharing); written only for those. */
+    public static final int VERSION_SHARED = 3;
     private static final int VERSION_1 = 1;
+    /** Set in a block's bit-width byte when its codes index a shared codebook. */
+    private static final int SHARED = 0x80;
     /** Magic, version byte and payload length. */
     private static final int HEADER = MAGIC.length + 1 + 4;
     /** The CRC32C. */
@@ -156,6 +160,7 @@ public final class CompactModel {
             weights.put(l.key(), l);
         }
         Map<String, INDArray> table = net.model().paramTable();
+        boolean shared = false;
         out.writeShort(table.size());
         for (Map.Entry<String, INDArray> p : table.entrySet()) {
             int start = out.size();
@@ -166,6 +171,7 @@ public final class CompactModel {
                 out.writeInt((int) d);
             }
             WeightLayers.WeightLayer w = weights.get(p.getKey());
+            shared |= quantized.containsKey(p.getKey()) && quantized.get(p.getKey()).isShared();
             Block block;
             if (w == null) {
                 float[] v = p.getValue().dup('c').data().asFloat();
@@ -189,13 +195,22 @@ public final class CompactModel {
                     values, 4 * values, out.size() - start, block.sparsity, block.bits, block.encoding));
         }
         out.flush();
-        return frame(bytes.toByteArray());
+        return frame(bytes.toByteArray(), shared ? VERSION_SHARED : VERSION);
+    }
+
+    /** The format version {@link #encode} writes for these quantized weights. */
+    public static int versionFor(Map<String, Quantizer.Channels> quantized) {
+        return quantized.values().stream().anyMatch(Quantizer.Channels::isShared) ? VERSION_SHARED : VERSION;
     }
 
     /** A version-2 file around {@code payload}: header with its length, the payload, the CRC32C of both. */
     static byte[] frame(byte[] payload) {
+        return frame(payload, VERSION);
+    }
+
+    private static byte[] frame(byte[] payload, int version) {
         ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length + TRAILER);
-        b.put(MAGIC).put((byte) VERSION).putInt(payload.length).put(payload);
+        b.put(MAGIC).put((byte) version).putInt(payload.length).put(payload);
         b.putInt(crc(b.array(), b.position()));
         return b.array();
     }
@@ -253,9 +268,9 @@ public final class CompactModel {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(b);
         out.writeInt(channels);
-        out.writeByte(q == null ? 32 : q.bits());
+        out.writeByte(q == null ? 32 : q.isShared() ? SHARED | q.bits() : q.bits());
         if (q != null) {
-            for (float s : q.scales()) {
+            for (float s : q.isShared() ? q.codebook() : q.scales()) {
                 out.writeFloat(s);
             }
         }
@@ -279,16 +294,22 @@ public final class CompactModel {
             }
             enc.append(", fp32 values");
         } else {
-            int qmax = Quantizer.maxSymmetric(q.bits());
+            int offset = q.isShared() ? 0 : Quantizer.maxSymmetric(q.bits());
             int[] symbols = new int[n];
             for (int i = 0; i < n; i++) {
-                symbols[i] = q.codes()[positions == null ? i : positions[i]] + qmax;
+                symbols[i] = q.codes()[positions == null ? i : positions[i]] + offset;
             }
-            boolean h = writeSymbols(out, symbols, 2 * qmax + 1, q.bits(), huffman);
-            enc.append(", ").append(q.bits()).append("-bit codes").append(h ? " (huffman)" : "");
+            boolean h = writeSymbols(out, symbols, alphabet(q.bits(), q.isShared()), q.bits(), huffman);
+            enc.append(", ").append(q.bits()).append(q.isShared() ? "-bit codebook indices" : "-bit codes")
+                    .append(h ? " (huffman)" : "");
         }
         out.flush();
         return new Candidate(b.toByteArray(), enc.toString());
+    }
+
+    /** Symbols of a quantized block: 2^bits codebook indices, or the 2·qmax + 1 symmetric codes. */
+    private static int alphabet(int bits, boolean shared) {
+        return shared ? 1 << bits : 2 * Quantizer.maxSymmetric(bits) + 1;
     }
 
     /** Writes symbols in [0, alphabet) bit-packed or Huffman-coded, whichever is smaller; true if Huffman. */
@@ -358,7 +379,7 @@ public final class CompactModel {
         String v1 = version == VERSION_1 ? " (format version 1 carries no checksum)" : "";
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-            Net net = parse(in);
+            Net net = parse(in, version);
             if (in.available() > 0) {
                 throw bad(name + " has " + in.available() + " bytes after its end" + v1, null);
             }
@@ -382,9 +403,9 @@ public final class CompactModel {
             throw bad(name + " is cut short: " + data.length + " bytes, inside its header", null);
         }
         int version = Byte.toUnsignedInt(data[MAGIC.length]);
-        if (version != VERSION_1 && version != VERSION) {
+        if (version != VERSION_1 && version != VERSION && version != VERSION_SHARED) {
             throw bad(name + ": compact model format version " + version + "; this distill4j reads versions "
-                    + VERSION_1 + " and " + VERSION, null);
+                    + VERSION_1 + " to " + VERSION_SHARED, null);
         }
         return version;
     }
@@ -438,7 +459,7 @@ public final class CompactModel {
     }
 
     /** The network a payload describes: its architecture, then each parameter's values. */
-    private static Net parse(DataInputStream in) throws IOException {
+    private static Net parse(DataInputStream in, int version) throws IOException {
         boolean graph = in.readByte() == 1;
         String json = new String(inflate(readBlock(in, "the configuration")), StandardCharsets.UTF_8);
         OneDnn.configure();
@@ -462,13 +483,13 @@ public final class CompactModel {
             throw new IOException("the file holds " + count + " parameters, its architecture has " + table.size());
         }
         for (int p = 0; p < count; p++) {
-            readParameter(in, net, table, weights);
+            readParameter(in, net, table, weights, version);
         }
         return net;
     }
 
     private static void readParameter(DataInputStream in, Net net, Map<String, INDArray> table,
-            Map<String, WeightLayers.WeightLayer> weights) throws IOException {
+            Map<String, WeightLayers.WeightLayer> weights, int version) throws IOException {
         String key = in.readUTF();
         long[] shape = new long[in.readUnsignedByte()];
         for (int i = 0; i < shape.length; i++) {
@@ -491,20 +512,26 @@ public final class CompactModel {
             if (kind != WEIGHTS || w == null) {
                 throw new IOException("parameter " + key + " is stored as a weight matrix but is not one");
             }
-            w.setRows(net, readWeights(in, (int) target.length(), w.channels()));
+            w.setRows(net, readWeights(in, (int) target.length(), w.channels(), version));
         }
     }
-    private static float[] readWeights(DataInputStream in, int length, int expectedChannels) throws IOException {
+    private static float[] readWeights(DataInputStream in, int length, int expectedChannels, int version)
+            throws IOException {
         int channels = in.readInt();
         if (channels != expectedChannels) {
             throw new IOException("a weight block has " + channels + " channels, its layer " + expectedChannels);
         }
         int bits = in.readUnsignedByte();
+        boolean shared = bits != 32 && (bits & SHARED) != 0;
+        if (shared && version < VERSION_SHARED) {
+            throw new IOException("a codebook block in a format version " + version + " file");
+        }
+        bits &= ~SHARED;
         float[] scales = null;
         if (bits != 32) {
             Quantizer.checkBits(bits);
-            scales = new float[channels];
-            for (int c = 0; c < channels; c++) {
+            scales = new float[shared ? 1 << bits : channels];
+            for (int c = 0; c < scales.length; c++) {
                 scales[c] = in.readFloat();
             }
         }
@@ -526,9 +553,14 @@ public final class CompactModel {
             for (int i = 0; i < n; i++) {
                 rows[positions == null ? i : positions[i]] = in.readFloat();
             }
+        } else if (shared) {
+            int[] symbols = readSymbols(in, n, alphabet(bits, true), bits);
+            for (int i = 0; i < n; i++) {
+                rows[positions == null ? i : positions[i]] = scales[symbols[i]];
+            }
         } else {
             int qmax = Quantizer.maxSymmetric(bits);
-            int[] symbols = readSymbols(in, n, 2 * qmax + 1, bits);
+            int[] symbols = readSymbols(in, n, alphabet(bits, false), bits);
             for (int i = 0; i < n; i++) {
                 int pos = positions == null ? i : positions[i];
                 rows[pos] = Quantizer.dequantize(symbols[i] - qmax, scales[pos / per]);

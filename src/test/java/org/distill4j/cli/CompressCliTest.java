@@ -98,6 +98,37 @@ class CompressCliTest {
     }
 
     @Test
+    void kmeansSharingExportsOneCodebookPerLayerAndReproducesTheAccuracy(@TempDir Path tmp) throws IOException {
+        CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set",
+                "output.dir=" + tmp, "--set", "stages.train-teacher.epochs=1", "--set", "stages.distill.epochs=1",
+                "--set", "stages.prune.epochs=2", "--set", "stages.quantize.epochs=1",
+                "--set", "stages.quantize.scheme=kmeans", "--set", "stages.quantize.bits=4");
+        assertEquals(0, r.code(), r.err());
+        Path run = Path.of(r.out().trim());
+        Net net = Net.load(run.resolve("export.d4jc"));
+        for (WeightLayers.WeightLayer l : WeightLayers.of(net)) {
+            Set<Float> distinct = new HashSet<>();
+            long zeros = 0;
+            for (float v : l.rows(net)) {
+                distinct.add(v);
+                zeros += v == 0f ? 1 : 0;
+            }
+            assertTrue(distinct.size() <= 16 && distinct.contains(0f), l.layer() + " holds " + distinct.size()
+                    + " values; a 4-bit codebook holds 0 and 15 more");
+            double target = l.kind() == WeightLayers.Kind.OUTPUT ? 0.7 : 0.9;
+            assertTrue(zeros >= Math.floor(target * l.size()), l.layer() + ": pruned weights came back");
+        }
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+        JsonNode export = summary.path("stages").path("export");
+        assertEquals(3, export.path("format_version").asInt());
+        assertEquals("kmeans", summary.path("stages").path("quantize").path("scheme").asText());
+        assertEquals(summary.path("models").path("student").path("test_accuracy").asDouble(),
+                export.path("test_accuracy").asDouble(), 0.0);
+        assertTrue(Files.readString(run.resolve("config.resolved.yaml")).contains("scheme: kmeans"));
+        assertTrue(Files.readString(run.resolve("export.json")).contains("4-bit codebook indices"));
+    }
+
+    @Test
     void unknownSkipEntryIsOneLineExitTwo(@TempDir Path tmp) throws IOException {
         CliTest.Result r = CliTest.run("train", "--config", "configs/quick/compress-mlp.yaml", "--set",
                 "output.dir=" + tmp, "--set", "stages.prune.skip=[dense7]");

@@ -54,8 +54,10 @@ class CompactModelTest {
                     rows[i] = 0f;
                 }
             }
-            if (r.nextInt(4) > 0) {
-                Quantizer.Channels c = Quantizer.quantizeSymmetric(rows, l.channels(), 2 + r.nextInt(7));
+            int kind = r.nextInt(4);
+            if (kind > 0) {
+                Quantizer.Channels c = kind == 3 ? org.distill4j.math.WeightSharing.cluster(rows, 2 + r.nextInt(7))
+                        : Quantizer.quantizeSymmetric(rows, l.channels(), 2 + r.nextInt(7));
                 rows = c.values();
                 q.put(l.key(), c);
             }
@@ -87,6 +89,7 @@ class CompactModelTest {
             Path file = dir.resolve("m" + i + ".d4jc");
             CompactModel.Summary s = CompactModel.write(net, q, huffman, file);
             assertEquals(Files.size(file), s.fileBytes());
+            assertEquals(CompactModel.versionFor(q), Files.readAllBytes(file)[4]);
             Net back = Net.load(file);
             for (Map.Entry<String, INDArray> e : net.model().paramTable().entrySet()) {
                 assertArrayEquals(e.getValue().dup('c').data().asFloat(),
@@ -133,6 +136,32 @@ class CompactModelTest {
         assertEquals(4 * 6272, e.denseBytes());
         // biases stay fp32: key "0_b" (2 + 3) + rank 1 + 1 dim x 4 + kind 1 + 8 floats
         assertEquals(5 + 1 + 4 + 1 + 32, entries.get(1).bytes());
+    }
+
+    @Test
+    void aSharedCodebookBlockHasTheHandComputedSizeAndVersion3() throws Exception {
+        // 784 x 8 weights in three magnitudes: a 2-bit codebook {0, and three centroids} holds them exactly
+        Net net = mlpWith(8, i -> i % 2 == 0 ? 1 : -1, 0.5f);
+        WeightLayers.WeightLayer l = WeightLayers.of(net).get(0);
+        float[] rows = l.rows(net);
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i % 3 == 0 ? -0.5f : i % 3 == 1 ? 0.25f : 1.0f;
+        }
+        Quantizer.Channels c = org.distill4j.math.WeightSharing.cluster(rows, 2);
+        assertArrayEquals(new float[]{0f, -0.5f, 0.25f, 1.0f}, c.codebook());
+        assertArrayEquals(rows, c.values());
+        l.setRows(net, c.values());
+        List<CompactModel.Entry> entries = new ArrayList<>();
+        byte[] file = CompactModel.encode(net, Map.of(l.key(), c), false, entries);
+        assertEquals(CompactModel.VERSION_SHARED, file[4]);
+        // key (2 + 3) + rank 1 + 2 dims x 4 + block kind 1 + channels 4 + bits 1 + 4 centroids x 4 + index bits 1 +
+        // packing flag 1 + 6272 x 2 bits
+        assertEquals(5 + 1 + 8 + 1 + 4 + 1 + 16 + 1 + 1 + 6272 * 2 / 8, entries.get(0).bytes());
+        assertEquals("dense, 2-bit codebook indices", entries.get(0).encoding());
+        Net back = CompactModel.decode(file, "m.d4jc");
+        assertArrayEquals(rows, WeightLayers.of(back).get(0).rows(back));
+        // without a codebook the file stays at version 2
+        assertEquals(CompactModel.VERSION, CompactModel.encode(net, Map.of(), false, new ArrayList<>())[4]);
     }
 
     @Test
@@ -270,8 +299,8 @@ class CompactModelTest {
         Path file = dir.resolve("m.d4jc");
         byte[] good = writeSmall(file);
         byte[] future = good.clone();
-        future[4] = 3;
-        assertEquals(file + ": compact model format version 3; this distill4j reads versions 1 and 2",
+        future[4] = 4;
+        assertEquals(file + ": compact model format version 4; this distill4j reads versions 1 to 3",
                 loadError(file, future));
         byte[] flippedMagic = good.clone();
         flippedMagic[1] ^= 1;

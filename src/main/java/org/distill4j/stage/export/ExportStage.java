@@ -56,7 +56,7 @@ public final class ExportStage implements Stage {
         report.put("parameter_bytes", s.parameterBytes());
         report.put("architecture_bytes", s.architectureBytes());
         report.put("file_bytes", s.fileBytes());
-        report.put(StageReport.FORMAT_VERSION, CompactModel.VERSION);
+        report.put(StageReport.FORMAT_VERSION, CompactModel.versionFor(state.quantized()));
         report.put("ratio_parameters", (double) s.denseBytes() / s.parameterBytes());
         report.put("ratio_file", (double) s.denseBytes() / s.fileBytes());
         report.put("test_accuracy", acc);

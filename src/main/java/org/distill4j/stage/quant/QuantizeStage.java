@@ -11,6 +11,7 @@ import org.distill4j.config.ConfigException;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.math.Quantizer;
+import org.distill4j.math.WeightSharing;
 import org.distill4j.model.Net;
 import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.WeightLayers;
@@ -95,19 +96,25 @@ public final class QuantizeStage implements Stage {
             });
         }
         WeightMasks masks = ctx.state(slot).masks();
-        LOG.info("{}: quantization-aware fine-tuning of {} weight layers ({}), activations of {} layers at {} bits "
-                + "(ranges frozen after step {} of {}){}; test accuracy before {}", config.name(), layers.size(),
+        LOG.info("{}: {} of {} weight layers ({}), activations of {} layers at {} bits "
+                + "(ranges frozen after step {} of {}){}; test accuracy before {}", config.name(),
+                config.scheme() == QuantizeStageConfig.Scheme.KMEANS ? "k-means weight sharing and centroid fine-tuning"
+                        : "quantization-aware fine-tuning", layers.size(),
                 String.join(", ", layers.stream().map(l -> l.layer() + " " + bits(l) + "b").toList()),
                 quantizedActivations.size(), config.activationBits(), freezeAfter, total,
                 masks == null ? "" : "; pruning masks held", String.format("%.4f", before));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
-        Hook hook = new Hook(layers, masks, this::bits);
+        boolean shared = config.scheme() == QuantizeStageConfig.Scheme.KMEANS;
+        Hook hook = new Hook(layers, masks, this::bits, shared);
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, start, config.finetune().training(),
                 objective.loss(), objective.labels(), hook);
         Net net = r.net();
         double after = Evaluator.accuracy(net, ctx.test(), Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE);
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("objective", objective.description());
+        if (shared) {
+            report.put("scheme", config.scheme().yaml());
+        }
         report.put("test_acc_before", before);
         report.put("test_acc_after", after);
         List<Map<String, Object>> perLayer = new ArrayList<>();
@@ -145,10 +152,14 @@ public final class QuantizeStage implements Stage {
         final Map<String, Quantizer.Channels> channels = new LinkedHashMap<>();
         final Map<String, float[]> held = new LinkedHashMap<>();
 
-        Hook(List<WeightLayer> layers, WeightMasks masks, java.util.function.ToIntFunction<WeightLayer> bits) {
+        final boolean shared;
+
+        Hook(List<WeightLayer> layers, WeightMasks masks, java.util.function.ToIntFunction<WeightLayer> bits,
+             boolean shared) {
             this.layers = layers;
             this.masks = masks;
             this.bits = bits;
+            this.shared = shared;
         }
 
         @Override
@@ -158,11 +169,16 @@ public final class QuantizeStage implements Stage {
                 if (masks != null && masks.mask(l.key()) != null) {
                     keep.put(l.key(), l.rowsOf(masks.mask(l.key())));
                 }
-                requantize(net, l);
+                if (shared) {
+                    apply(net, l, WeightSharing.cluster(masked(l), bits.applyAsInt(l)));
+                } else {
+                    requantize(net, l);
+                }
             }
         }
 
-        private void requantize(Net net, WeightLayer l) {
+        /** The shadow weights with the pruned ones zeroed (in place). */
+        private float[] masked(WeightLayer l) {
             float[] s = shadow.get(l.key());
             float[] k = keep.get(l.key());
             if (k != null) {
@@ -170,11 +186,18 @@ public final class QuantizeStage implements Stage {
                     s[i] *= k[i];
                 }
             }
-            Quantizer.Channels q = Quantizer.quantizeSymmetric(s, l.channels(), bits.applyAsInt(l));
+            return s;
+        }
+
+        private void apply(Net net, WeightLayer l, Quantizer.Channels q) {
             float[] v = q.values();
             channels.put(l.key(), q);
             held.put(l.key(), v);
             l.setRows(net, v);
+        }
+
+        private void requantize(Net net, WeightLayer l) {
+            apply(net, l, Quantizer.quantizeSymmetric(masked(l), l.channels(), bits.applyAsInt(l)));
         }
 
         @Override
@@ -183,10 +206,18 @@ public final class QuantizeStage implements Stage {
                 float[] now = l.rows(net);
                 float[] was = held.get(l.key());
                 float[] s = shadow.get(l.key());
+                float[] delta = new float[s.length];
                 for (int i = 0; i < s.length; i++) {
-                    s[i] += now[i] - was[i];
+                    delta[i] = now[i] - was[i];
+                    s[i] += delta[i];
                 }
-                requantize(net, l);
+                if (shared) {
+                    Quantizer.Channels q = channels.get(l.key());
+                    apply(net, l, Quantizer.Channels.shared(q.codes(),
+                            WeightSharing.update(q.codebook(), q.codes(), delta), q.bits()));
+                } else {
+                    requantize(net, l);
+                }
             }
         }
 
@@ -200,6 +231,15 @@ public final class QuantizeStage implements Stage {
                     out.writeInt(e.getValue().length);
                     for (float f : e.getValue()) {
                         out.writeFloat(f);
+                    }
+                    if (shared) { // each weight's cluster and the centroids
+                        Quantizer.Channels q = channels.get(e.getKey());
+                        for (int c : q.codes()) {
+                            out.writeByte(c);
+                        }
+                        for (float f : q.codebook()) {
+                            out.writeFloat(f);
+                        }
                     }
                 }
             }
@@ -220,10 +260,26 @@ public final class QuantizeStage implements Stage {
                         throw new IOException("checkpoint shadow weights for " + key + " do not match the network");
                     }
                     shadow.put(key, v);
+                    if (shared) {
+                        Quantizer.Channels was = channels.get(key);
+                        int[] codes = new int[v.length];
+                        for (int j = 0; j < codes.length; j++) {
+                            codes[j] = in.readUnsignedByte();
+                        }
+                        float[] codebook = new float[was.codebook().length];
+                        for (int j = 0; j < codebook.length; j++) {
+                            codebook[j] = in.readFloat();
+                        }
+                        channels.put(key, Quantizer.Channels.shared(codes, codebook, was.bits()));
+                    }
                 }
             }
             for (WeightLayer l : layers) {
-                requantize(net, l);
+                if (shared) {
+                    apply(net, l, channels.get(l.key()));
+                } else {
+                    requantize(net, l);
+                }
             }
         }
 

@@ -1,5 +1,8 @@
 package org.distill4j.stage.quant;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
@@ -22,17 +25,31 @@ import org.distill4j.config.ConfigBinder;
  * (default: half the stage). With {@code fold_batchnorm} (default) every BatchNorm that follows a convolution is first
  * folded into it, so the quantized weights are the ones inference multiplies by. Pruned weights (zeros left by a
  * {@code prune} stage) stay zero. {@code skip} lists layer names or kinds whose weights stay float.
+ * <p>{@code scheme: kmeans} shares weights instead (Deep Compression): each layer's weights take one of {@code 2^bits}
+ * values, 0 and {@code 2^bits − 1} centroids found by k-means from a linear initialisation; the fine-tuning moves
+ * the centroids (see {@link org.distill4j.math.WeightSharing}) while each weight keeps its cluster.
  */
-@JsonPropertyOrder({"type", "name", "model", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after",
+@JsonPropertyOrder({"type", "name", "model", "scheme", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after",
         "fold_batchnorm", "skip"})
-public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKind<Integer> bitsByKind,
+public record QuantizeStageConfig(String name, ModelSlot model, @JsonIgnore Scheme scheme, int bits,
+                                  PerKind<Integer> bitsByKind,
                                   int activationBits, double emaDecay, Integer freezeAfter, boolean foldBatchnorm,
                                   List<String> skip, @JsonUnwrapped FinetuneConfig finetune)
         implements ModelStageConfig {
     public static final String TYPE = "quantize";
 
+    /** How weights are quantized: uniform per-channel codes, or codes into a k-means codebook. */
+    public enum Scheme { UNIFORM, KMEANS;
+
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String yaml() {
+            return Obj.yamlName(this);
+        }
+    }
+
     public QuantizeStageConfig {
         model = model == null ? ModelSlot.STUDENT : model;
+        scheme = scheme == null ? Scheme.UNIFORM : scheme;
         bits("bits", bits);
         bitsByKind = bitsByKind == null ? PerKind.none() : bitsByKind;
         for (String k : List.of("conv", "dense", "output")) {
@@ -66,6 +83,13 @@ public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKin
         }
     }
 
+    /** The scheme as configs write it: left out when uniform, so earlier resolved configs read and hash the same. */
+    @JsonProperty("scheme")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Scheme schemeWritten() {
+        return scheme == Scheme.UNIFORM ? null : scheme;
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -74,7 +98,7 @@ public record QuantizeStageConfig(String name, ModelSlot model, int bits, PerKin
     /** Binds a {@code type: quantize} section. */
     public static QuantizeStageConfig bind(Obj o) {
         return o.build(() -> new QuantizeStageConfig(o.string("name", null),
-                o.enumValue("model", ModelSlot.class, null),
+                o.enumValue("model", ModelSlot.class, null), o.enumValue("scheme", Scheme.class, null),
                 o.integer("bits", 8), ConfigBinder.perKindInt(o.obj("bits_by_kind")), o.integer("activation_bits", 8),
                 o.number("ema_decay", 0.99), o.integer("freeze_after", null), o.bool("fold_batchnorm", true),
                 o.strList("skip", null), ConfigBinder.finetune(o)));

@@ -33,7 +33,7 @@ class ShadowWeightsTest {
         double lr = 0.05;
         Net net = built.forTraining(new SoftmaxCrossEntropyLoss(), new Sgd(lr), List.of());
         List<WeightLayers.WeightLayer> layers = WeightLayers.of(net);
-        QuantizeStage.Hook hook = new QuantizeStage.Hook(layers, null, l -> 2);
+        QuantizeStage.Hook hook = new QuantizeStage.Hook(layers, null, l -> 2, false);
         float[] shadow0 = layers.get(0).rows(net);
         hook.start(net);
         float[] q0 = layers.get(0).rows(net);
@@ -67,6 +67,61 @@ class ShadowWeightsTest {
                 "2-bit quantization changes the gradient enough for the check to tell the two apart: " + apart);
         assertArrayEquals(Quantizer.quantizeSymmetric(shadow1, layers.get(0).channels(), 2).values(),
                 layers.get(0).rows(net), 0f);
+    }
+
+    @Test
+    void sharedWeightsMoveEachCentroidByItsClustersMeanGradientAndSurviveACheckpoint(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Architectures.InputShape in = new Architectures.InputShape(1, 4, 4);
+        Net built = Architectures.build(new MlpSpec(List.of(6), Activation.TANH, 0.0), "a", in, 3, 9);
+        double lr = 0.05;
+        Net net = built.forTraining(new SoftmaxCrossEntropyLoss(), new Sgd(lr), List.of());
+        List<WeightLayers.WeightLayer> layers = WeightLayers.of(net);
+        WeightLayers.WeightLayer first = layers.get(0);
+        float[] before = first.rows(net);
+        QuantizeStage.Hook hook = new QuantizeStage.Hook(layers, null, l -> 2, true);
+        hook.start(net);
+        Quantizer.Channels q0 = hook.channels.get(first.key());
+        assertArrayEquals(org.distill4j.math.WeightSharing.cluster(before, 2).codebook(), q0.codebook(), 0f);
+        assertArrayEquals(q0.values(), first.rows(net), 0f, "the network holds the shared values");
+
+        INDArray x = Nd4j.rand(DataType.FLOAT, 5, in.flat()).subi(0.5);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 5, 3);
+        for (int i = 0; i < 5; i++) {
+            y.putScalar(i, i % 3, 1);
+        }
+        DataSet batch = new DataSet(x, y);
+        int[] all = new int[q0.codes().length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        double[] g = fdGradient(net, first, q0.values(), batch, all);
+        first.setRows(net, q0.values());
+        hook.beforeStep(net, 0);
+        net.fit(batch);
+        hook.afterStep(net, 0);
+        float[] c1 = hook.channels.get(first.key()).codebook();
+        for (int k = 1; k < c1.length; k++) {
+            double sum = 0;
+            int n = 0;
+            for (int i = 0; i < all.length; i++) {
+                if (q0.codes()[i] == k) {
+                    sum += g[i];
+                    n++;
+                }
+            }
+            double expected = n == 0 ? q0.codebook()[k] : q0.codebook()[k] - lr * sum / n;
+            assertEquals(expected, c1[k], 2e-4, "centroid " + k);
+        }
+        assertArrayEquals(q0.codes(), hook.channels.get(first.key()).codes(), "each weight keeps its cluster");
+
+        java.nio.file.Files.createDirectories(dir);
+        hook.save(net, dir);
+        QuantizeStage.Hook again = new QuantizeStage.Hook(layers, null, l -> 2, true);
+        again.start(net);
+        again.restore(net, dir);
+        assertArrayEquals(c1, again.channels.get(first.key()).codebook(), 0f);
+        assertArrayEquals(hook.channels.get(first.key()).values(), first.rows(net), 0f);
     }
 
     static double[] fdGradient(Net net, WeightLayers.WeightLayer l, float[] at, DataSet batch, int[] probe) {
