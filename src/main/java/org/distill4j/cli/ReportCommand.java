@@ -4,6 +4,7 @@ import org.distill4j.config.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.distill4j.report.RepeatReport;
 import org.distill4j.report.RunReport;
 import org.distill4j.report.SweepReport;
 import org.distill4j.sweep.SweepState;
@@ -17,11 +18,13 @@ import picocli.CommandLine.Parameters;
         description = {
                 "Write the report of a sweep (leaderboard.csv, sweep.json, objective/Pareto/per-parameter PNGs, "
                         + "report.html)",
-                "or of a run (loss.png, accuracy.png, report.html) into its directory, print the leaderboard, "
-                        + "and the HTML path."})
+                "of a train --repeat folder (accuracy.png, report.html: mean ± sd per model, the paired gain and "
+                        + "its 95% interval, one row per run),",
+                "or of a run (loss.png, accuracy.png, report.html) into its directory, print the leaderboard or "
+                        + "table, and the HTML path."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR",
-            description = "A sweep directory (experiments/sweeps/<name>/<id>) or a run directory.")
+            description = "A sweep directory (experiments/sweeps/<name>/<id>), a repeat folder or a run directory.")
     Path dir;
 
     @Option(names = "--top", paramLabel = "N", description = "Leaderboard rows to print (default: 10).")
@@ -43,11 +46,15 @@ final class ReportCommand implements Callable<Integer> {
                 out.println("... " + (lines.length - top - 1) + " more rows in " + dir.resolve(SweepReport.CSV));
             }
             out.println(html);
+        } else if (RepeatReport.isRepeatDir(dir)) {
+            Path html = RepeatReport.write(dir);
+            org.distill4j.run.RepeatSummary.read(dir).lines().forEach(out::println);
+            out.println(html);
         } else if (RunReport.isRunDir(dir)) {
             out.println(RunReport.write(dir));
         } else {
-            throw new InputException(InputException.Kind.ARGUMENT, dir + " is neither a sweep directory (state.json) "
-                    + "nor a run directory (provenance.json, config.resolved.yaml)");
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " is neither a sweep directory (state.json), "
+                    + "a repeat folder (aggregate.json) nor a run directory (provenance.json, config.resolved.yaml)");
         }
         out.flush();
         return DistillCli.EXIT_OK;

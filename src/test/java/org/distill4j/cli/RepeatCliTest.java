@@ -110,6 +110,16 @@ class RepeatCliTest {
         assertEquals(0, again.code(), again.err());
         assertEquals(dir + "\n", again.out());
         assertEquals(agg, Json.MAPPER.readTree(dir.resolve("aggregate.json").toFile()));
+
+        // report shows the aggregate, a row per run with its own gain, and the per-run plot
+        CliTest.Result report = CliTest.run("report", dir.toString());
+        assertEquals(0, report.code(), report.err());
+        assertTrue(report.out().contains("distilled - baseline  "), report.out());
+        assertTrue(report.out().strip().endsWith("report.html"), report.out());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains(String.format(java.util.Locale.ROOT, "<td>%.4f</td>", d1)), html);
+        assertTrue(html.contains("<a href=\"r1/\">r1</a>"), html);
+        assertTrue(Files.size(dir.resolve("accuracy.png")) > 1000);
     }
 
     @Test
