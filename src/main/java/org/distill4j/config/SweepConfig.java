@@ -10,7 +10,10 @@ import java.util.List;
 public record SweepConfig(int version, String name, String base, List<String> set, List<ParamSpec> space,
                           StrategyConfig strategy, Integer maxTrials, MetricGoal objective, MetricGoal secondary,
                           List<Constraint> constraints, ExecutorConfig executor, SlurmConfig slurm, String outputDir,
-                          ReportConfig report) {
+                          ReportConfig report, int repeat) {
+    /** The most runs one trial may repeat its config under derived seeds. */
+    public static final int MAX_REPEAT = 20;
+
     /** The longest sweep name: a trial's run name, {@code <name>-t<number>}, must stay within 100 characters. */
     public static final int MAX_NAME = 90;
 
@@ -69,6 +72,7 @@ public record SweepConfig(int version, String name, String base, List<String> se
                     "missing, e.g. {metric: models.student.test_accuracy, goal: maximize}");
         }
         constraints = constraints == null ? List.of() : List.copyOf(constraints);
+        Check.between("repeat", repeat, 1, MAX_REPEAT);
         if (outputDir == null || outputDir.isBlank()) {
             throw new ConfigException("output.dir", "must not be empty");
         }

@@ -123,7 +123,7 @@ public final class SweepConfigLoader {
                 o.string("name", defaultName), o.string("base", null), o.strList("set", null), space(o),
                 strategy(o.obj("strategy")), o.integer("max_trials", null), goal(o, "objective", true),
                 o.has("secondary") ? goal(o, "secondary", false) : null, constraints(o), executor(o.obj("executor")),
-                slurm(o.obj("slurm")), outputDir(o), report(o.obj("report"))));
+                slurm(o.obj("slurm")), outputDir(o), report(o.obj("report")), o.integer("repeat", 1)));
     }
 
     private static String outputDir(Obj root) {

@@ -245,6 +245,9 @@ public final class Sweep {
             ConfigLoader.applyOverride(tree, "output.dir=" + Json.line(td.toString()));
             RunConfig rc = ConfigBinder.bind(tree, config.name() + "-" + t.id, schema);
             org.distill4j.run.AtomicFiles.writeString(td.resolve(TrialDirs.CONFIG), ConfigWriter.toYaml(rc));
+            if (config.repeat() > 1) {
+                org.distill4j.run.AtomicFiles.writeString(td.resolve(TrialDirs.REPEAT), config.repeat() + "\n");
+            }
             return true;
         } catch (ConfigException e) {
             t.status = Trial.Status.FAILED;

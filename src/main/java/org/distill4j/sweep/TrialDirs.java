@@ -22,6 +22,12 @@ import org.distill4j.run.RunSummary;
 public final class TrialDirs {
     public static final String CONFIG = "config.yaml";
     public static final String LOG = "trial.log";
+    /**
+     * Present when the sweep repeats each trial ({@code repeat: N}): the number N. The trial's runs are then
+     * {@code r0 .. r<N−1>} below its directory (seeds as {@code train --repeat} derives them), its
+     * {@code aggregate.json} sits beside them, and its metrics are the runs' means.
+     */
+    public static final String REPEAT = "repeat.txt";
 
     private TrialDirs() {
     }
@@ -47,6 +53,9 @@ public final class TrialDirs {
      * ("exit code 1", "Slurm TIMEOUT", ...); it is the reason when the run itself says nothing.
      */
     public static Outcome read(Path trialDir, String exitNote) throws IOException {
+        if (repeats(trialDir) > 1) {
+            return readRepeat(trialDir, exitNote);
+        }
         Path run = latestRun(trialDir);
         return read(trialDir, run, run == null ? null : RunProvenance.read(run), exitNote);
     }
@@ -76,6 +85,10 @@ public final class TrialDirs {
      * it has none or its run was interrupted (then it runs again).
      */
     public static Outcome ended(Path trialDir) throws IOException {
+        if (repeats(trialDir) > 1) {
+            Outcome o = readRepeat(trialDir, null);
+            return o.status() == Trial.Status.COMPLETED || o.runDir() != null ? o : null;
+        }
         Path run = latestRun(trialDir);
         if (run == null) {
             return null;
@@ -83,6 +96,63 @@ public final class TrialDirs {
         RunProvenance prov = RunProvenance.read(run);
         return prov.status() != RunProvenance.Status.RUNNING && prov.status() != RunProvenance.Status.INTERRUPTED
                 ? read(trialDir, run, prov, null) : null;
+    }
+
+    /** How many runs the trial makes: the number in {@link #REPEAT}, or 1. */
+    public static int repeats(Path trialDir) throws IOException {
+        Path f = trialDir.resolve(REPEAT);
+        return Files.isRegularFile(f) ? Integer.parseInt(Files.readString(f).strip()) : 1;
+    }
+
+    /** Run {@code i}'s directory in a repeated trial. */
+    public static Path repeatRun(Path trialDir, int i) {
+        return trialDir.resolve(org.distill4j.pipeline.Repeats.runName(i));
+    }
+
+    /**
+     * A repeated trial: completed when its {@code aggregate.json} says every run completed — its metrics are then each
+     * summary metric's mean over the runs (what the objective reads) and the aggregate's figures under
+     * {@code repeat.} ({@code repeat.distillation_gain.ci_low}, ...); failed with the first failed run's error (its
+     * directory as the outcome's run); otherwise stopped, with no run (it runs again, continuing its runs).
+     */
+    static Outcome readRepeat(Path trialDir, String exitNote) throws IOException {
+        int n = repeats(trialDir);
+        Path agg = trialDir.resolve(org.distill4j.run.RepeatSummary.FILE);
+        if (Files.isRegularFile(agg)) {
+            org.distill4j.run.RepeatSummary s = org.distill4j.run.RepeatSummary.read(trialDir);
+            if (s.runs().size() == n && s.runs().stream().allMatch(org.distill4j.run.RepeatSummary.Run::completed)) {
+                List<Map<String, Double>> each = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    each.add(flatten(Json.MAPPER.readTree(repeatRun(trialDir, i).resolve(RunSummary.FILE).toFile())));
+                }
+                Map<String, Double> metrics = means(each);
+                flatten(Json.MAPPER.valueToTree(s)).forEach((k, v) -> metrics.put("repeat." + k, v));
+                return new Outcome(Trial.Status.COMPLETED, null, trialDir, metrics);
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            Path run = repeatRun(trialDir, i);
+            if (Files.isRegularFile(run.resolve(RunProvenance.FILE))) {
+                RunProvenance prov = RunProvenance.read(run);
+                if (prov.status() == RunProvenance.Status.FAILED) {
+                    return new Outcome(Trial.Status.FAILED, "run r" + i + ": "
+                            + (prov.error() == null ? "failed" : prov.error()), run, null);
+                }
+            }
+        }
+        return new Outcome(Trial.Status.FAILED, "stopped while running" + (exitNote == null ? "" : " (" + exitNote
+                + ")") + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
+    }
+
+    /** Per key present in every map, the mean of its values. */
+    static Map<String, Double> means(List<Map<String, Double>> each) {
+        Map<String, Double> out = new TreeMap<>();
+        for (String k : each.get(0).keySet()) {
+            if (each.stream().allMatch(m -> m.containsKey(k))) {
+                out.put(k, each.stream().mapToDouble(m -> m.get(k)).average().orElseThrow());
+            }
+        }
+        return out;
     }
 
     /** Every number in a JSON tree by dotted path ({@code models.student.test_accuracy}); booleans as 0/1. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.distill4j.config.ConfigLoader;
 import org.distill4j.pipeline.Pipeline;
+import org.distill4j.pipeline.Repeats;
 import org.distill4j.plugins.Plugins;
 import org.distill4j.run.Json;
 import org.distill4j.run.RunProvenance;
@@ -40,6 +41,10 @@ public final class TrialRunner {
     }
 
     private static Path runLocked(Path trialDir, Path cfg, Plugins plugins) throws Exception {
+        int n = TrialDirs.repeats(trialDir);
+        if (n > 1) {
+            return runRepeats(trialDir, cfg, n, plugins);
+        }
         Path last = TrialDirs.latestRun(trialDir);
         if (last != null) {
             if (RunProvenance.read(last).status() == RunProvenance.Status.COMPLETED) {
@@ -53,5 +58,35 @@ public final class TrialRunner {
         // sweep's working directory may differ)
         return Pipeline.run(ConfigLoader.load(cfg, List.of("output.dir=" + Json.line(trialDir.toString())),
                 plugins.schema()), plugins, List.of(), List.of("distill", "trial", trialDir.toString()));
+    }
+
+    /**
+     * A repeated trial: runs {@code r0 .. r<n−1>} under the seeds {@code train --repeat} gives (each finished run
+     * kept, one with checkpoints continued, one stopped before its first checkpoint started again), then the
+     * trial's {@code aggregate.json}. Returns the trial directory.
+     */
+    private static Path runRepeats(Path trialDir, Path cfg, int n, Plugins plugins) throws Exception {
+        List<String> command = List.of("distill", "trial", trialDir.toString());
+        long master = ConfigLoader.load(cfg, List.of(), plugins.schema()).seed();
+        for (int i = 0; i < n; i++) {
+            Path run = TrialDirs.repeatRun(trialDir, i);
+            if (Files.isRegularFile(run.resolve(org.distill4j.run.RunProvenance.FILE))) {
+                if (RunProvenance.read(run).status() == RunProvenance.Status.COMPLETED) {
+                    continue;
+                }
+                if (Files.isDirectory(run.resolve("checkpoints"))) {
+                    Pipeline.resume(run, plugins, command);
+                    continue;
+                }
+            }
+            if (Files.exists(run)) {
+                org.distill4j.spi.Checkpoint.deleteTree(run);
+            }
+            List<String> seed = List.of("seed=" + Repeats.seed(master, i));
+            Pipeline.run(ConfigLoader.load(cfg, seed, plugins.schema()), plugins, seed, command,
+                    Pipeline.Events.NONE, run);
+        }
+        Repeats.aggregate(trialDir, plugins.schema()).write(trialDir);
+        return trialDir;
     }
 }

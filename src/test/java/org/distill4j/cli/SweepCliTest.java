@@ -173,6 +173,43 @@ class SweepCliTest {
     }
 
     @Test
+    void repeatedTrialsRunUnderDerivedSeedsAndAreJudgedByTheirMean() throws Exception {
+        Path root = tmp.resolve("repeat");
+        Files.createDirectories(root);
+        Path file = sweepFile(root, "0.05, 0.02", "executor: {type: local, workers: 1}\nrepeat: 2");
+        CliTest.Result r = CliTest.run("sweep", "--config", file.toString());
+        assertEquals(0, r.code(), r.err());
+        Path dir = onlySweepDir(root);
+        SweepState st = SweepState.read(dir);
+        assertEquals("completed", st.status);
+        com.fasterxml.jackson.databind.ObjectMapper yaml =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        for (Trial t : st.trials) {
+            assertEquals(Trial.Status.COMPLETED, t.status, t.reason);
+            Path trialDir = dir.resolve(t.runDir);
+            double[] acc = new double[2];
+            for (int i = 0; i < 2; i++) {
+                Path run = trialDir.resolve("r" + i);
+                long seed = yaml.readTree(run.resolve("config.resolved.yaml").toFile()).path("seed").asLong();
+                assertEquals(org.distill4j.pipeline.Repeats.seed(42, i), seed, "run r" + i);
+                acc[i] = Json.MAPPER.readTree(run.resolve("summary.json").toFile())
+                        .path("models").path("student").path("test_accuracy").asDouble();
+            }
+            assertEquals((acc[0] + acc[1]) / 2, t.objective, 1e-12, "the objective is the runs' mean");
+            assertEquals(Math.abs(acc[0] - acc[1]) / Math.sqrt(2),
+                    t.metrics.get("repeat.models.student.test_accuracy.sd"), 1e-12);
+            JsonNode agg = Json.MAPPER.readTree(trialDir.resolve("aggregate.json").toFile());
+            assertEquals(2, agg.path("runs").size());
+        }
+        // a resumed, finished sweep runs nothing again
+        CliTest.Result again = CliTest.run("sweep", "--resume", dir.toString());
+        assertEquals(0, again.code(), again.err());
+        assertEquals(1, SweepState.read(dir).trials.get(0).attempts);
+        assertTrue(CliTest.run("sweep", "--config", sweepFile(root, "0.05", "repeat: 0").toString()).err()
+                .startsWith("error: repeat: must be"), "repeat is checked");
+    }
+
+    @Test
     void badSweepFilesAreOneLineErrorsNamingTheKey() throws Exception {
         Path root = tmp.resolve("bad");
         Files.createDirectories(root);
