@@ -79,6 +79,16 @@ public final class ConfigBinder {
      * every config used before losses became pluggable).
      */
     public static LossSpec loss(Obj o) {
+        if (o.has("losses")) {
+            if (o.has("loss")) {
+                throw new ConfigException(o.at("losses"), "give either loss or losses, not both");
+            }
+            java.util.function.Function<Obj, ? extends LossSpec> sum = o.schema().losses().get(LossSpec.COMBINED);
+            if (sum == null) {
+                throw new ConfigException(o.at("losses"), "this distill4j has no '" + LossSpec.COMBINED + "' loss");
+            }
+            return o.inline(sum);
+        }
         if (o.has("loss")) {
             Obj l = o.obj("loss");
             return l.pick("type", o.schema().losses(), "loss").apply(l.without("type"));

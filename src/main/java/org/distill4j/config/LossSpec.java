@@ -8,6 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * binds its keys to, in the loss's own file. What it computes is the loss package's business.
  */
 public interface LossSpec {
+    /** The loss type that sums several ({@code losses: [...]} at stage level is written as this type). */
+    String COMBINED = "combined";
+
     /** The loss type's YAML name. */
     @JsonProperty("type")
     String type();

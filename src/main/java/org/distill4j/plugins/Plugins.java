@@ -14,6 +14,7 @@ import org.distill4j.config.Schema;
 import org.distill4j.config.StageConfig;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
+import org.distill4j.loss.CombinedLoss;
 import org.distill4j.loss.DistLoss;
 import org.distill4j.loss.DkdLoss;
 import org.distill4j.loss.KdLoss;
@@ -58,6 +59,7 @@ public final class Plugins {
             .loss(KdLoss.TYPE)
             .loss(DkdLoss.TYPE)
             .loss(DistLoss.TYPE)
+            .loss(CombinedLoss.TYPE)
             .arch(MlpSpec.TYPE)
             .arch(LeNet5Spec.TYPE)
             .arch(ResNetSpec.TYPE)

@@ -86,12 +86,12 @@ class ConfigLoaderTest {
         assertEquals(new KdLoss(2.0, 0.5), d.loss());
         RunConfig inline = load(VALID, "stages.distill.temperature=2", "stages.distill.alpha=0.5");
         assertEquals(d, inline.stages().get(2));
-        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: dist, dkd, kd",
+        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: combined, dist, dkd, kd",
                 error(named.replace("type: kd", "type: dkdd")));
         assertEquals("stages[2].loss.temperature: must be > 0, got -1",
                 error(named.replace("temperature: 2", "temperature: -1")));
         assertTrue(error(named, "stages.distill.temperature=3")
-                .startsWith("stages[2].temperature: unknown key; allowed here: name, loss,"));
+                .startsWith("stages[2].temperature: unknown key; allowed here: name, losses, loss,"));
         String prune = "  - {type: prune, sparsity: 0.5, loss: {type: kd, temperature: 3}}\n";
         PruneStageConfig p = (PruneStageConfig) load(VALID.replace("  - {type: evaluate}\n", prune)).stages().get(3);
         assertEquals(new KdLoss(3.0, 0.9), p.finetune().loss());
@@ -105,6 +105,25 @@ class ConfigLoaderTest {
                 + "    beta: 4.0\n    ce: 1.0\n    warmup: 2\n"), ConfigWriter.toYaml(c));
         assertEquals(c, load(ConfigWriter.toYaml(c)), "the resolved config reads back");
         assertEquals("stages[2].loss.beta: must be in [0, 1000], got -1", error(dkd.replace("beta: 4", "beta: -1")));
+        String both = VALID.replace("{type: distill, temperature: 4, alpha: 0.9, epochs: 2}",
+                "{type: distill, losses: [{type: dkd, beta: 4}, {type: dist, weight: 0.5}], epochs: 2}");
+        RunConfig sum = load(both);
+        assertEquals(new org.distill4j.loss.CombinedLoss(List.of(
+                new org.distill4j.loss.CombinedLoss.Term(new org.distill4j.loss.DkdLoss(4.0, 1.0, 4.0, 1.0, 0), 1.0),
+                new org.distill4j.loss.CombinedLoss.Term(new org.distill4j.loss.DistLoss(1.0, 1.0, 1.0, 1.0), 0.5))),
+                ((DistillStageConfig) sum.stages().get(2)).loss());
+        String written = ConfigWriter.toYaml(sum);
+        assertTrue(written.contains("  loss:\n    type: combined\n    losses:\n    - type: dkd\n      weight: 1.0\n"),
+                written);
+        assertEquals(sum, load(written), "the resolved config reads back");
+        assertEquals("stages[2].losses[1].type: unknown loss 'distt'; known: combined, dist, dkd, kd",
+                error(both.replace("type: dist,", "type: distt,")));
+        assertEquals("stages[2].losses[1].weight: must be in [0, 1000], got -1",
+                error(both.replace("weight: 0.5", "weight: -1")));
+        assertEquals("stages[2].losses[0].gamma: unknown key; allowed here: temperature, alpha, beta, ce, warmup",
+                error(both.replace("beta: 4", "gamma: 4")));
+        assertEquals("stages[2].losses: give either loss or losses, not both",
+                error(both.replace("weight: 0.5}], epochs", "weight: 0.5}], loss: {type: kd}, epochs")));
         String dist = dkd.replace("{type: dkd, beta: 4, warmup: 2}", "{type: dist, gamma: 2}");
         assertEquals(new org.distill4j.loss.DistLoss(1.0, 1.0, 2.0, 1.0), ((DistillStageConfig) load(dist).stages()
                 .get(2)).loss());
@@ -235,7 +254,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeysAreErrors() {
-        assertEquals("stages[2].temprature: unknown key; allowed here: name, loss, temperature, alpha, cache_teacher, "
+        assertEquals("stages[2].temprature: unknown key; allowed here: name, losses, loss, temperature, alpha, cache_teacher, "
                 + "epochs, batch_size, optimizer", error(VALID.replace("temperature: 4", "temprature: 4")));
         assertEquals("sed: unknown key; allowed here: version, name, seed, dataset, teacher, student, stages, output",
                 error(VALID + "sed: 1\n"));
@@ -446,7 +465,7 @@ class ConfigLoaderTest {
                 error(VALID, "stages.prune.bits=4"));
         assertEquals("--set seed: expected key=value, e.g. stages.distill.temperature=8", error(VALID, "seed"));
         assertEquals("stages[2].temperature: must be > 0, got -1", error(VALID, "stages.distill.temperature=-1"));
-        assertEquals("stages[2].tempreature: unknown key; allowed here: name, loss, temperature, alpha, cache_teacher, "
+        assertEquals("stages[2].tempreature: unknown key; allowed here: name, losses, loss, temperature, alpha, cache_teacher, "
                 + "epochs, batch_size, optimizer", error(VALID, "stages.distill.tempreature=3"));
     }
 
