@@ -145,6 +145,21 @@ public final class RunDirectory {
         }
     }
 
+    /** The sum of {@code key} over {@code stage}'s lines in {@code metrics.jsonl}; NaN when no line has it. */
+    public synchronized double sumMetric(String stage, String key) throws IOException {
+        double sum = 0;
+        boolean any = false;
+        for (String l : metricLines) {
+            MetricsLine m = MetricsLine.fromJson(Json.MAPPER.readTree(l));
+            Double v = m == null || !m.stage().equals(stage) ? null : m.number(key);
+            if (v != null) {
+                sum += v;
+                any = true;
+            }
+        }
+        return any ? sum : Double.NaN;
+    }
+
     /** The stages that have lines in {@code metrics.jsonl}. */
     public synchronized java.util.Set<String> metricsStages() throws IOException {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();

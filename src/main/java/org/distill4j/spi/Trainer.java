@@ -54,11 +54,15 @@ public final class Trainer {
      * (NaN without a validation split).
      */
     public record Result(Net net, int epochs, double wallSeconds, double trainSeconds, double samplesPerSecond,
-            double finalLoss, double valAccuracy) {
-        /** The training fields of the stage's report. */
+            double finalLoss, double valAccuracy, double teacherSeconds) {
+        /**
+         * The training fields of the stage's report; {@code teacher_s}, the seconds spent running the teacher on the
+         * stage's batches (part of its training time), when it ran per batch.
+         */
         public StageReport report() {
             return new StageReport(epochs, wallSeconds, trainSeconds, samplesPerSecond, finalLoss,
-                    Double.isNaN(valAccuracy) ? null : valAccuracy, Map.of());
+                    Double.isNaN(valAccuracy) ? null : valAccuracy,
+                    Double.isNaN(teacherSeconds) ? Map.of() : Map.of("teacher_s", teacherSeconds));
         }
     }
 
@@ -192,7 +196,7 @@ public final class Trainer {
         }
         double wall = (System.nanoTime() - stageStart) / 1e9;
         return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds,
-                lastLoss, lastValAcc);
+                lastLoss, lastValAcc, ctx.runDir().sumMetric(stageName, "teacher_s"));
     }
 
     /** The seed components a training stage draws from: shuffling, augmentation, dropout (recorded in provenance). */

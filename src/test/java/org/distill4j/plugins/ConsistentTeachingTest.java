@@ -49,6 +49,10 @@ class ConsistentTeachingTest {
                 assertTrue(t > 0 && t < m.path("epoch_train_s").asDouble(), m.toString());
             }
         }
+        double perEpoch = lines.stream().filter(m -> m.has("teacher_s")).mapToDouble(m -> m.path("teacher_s").asDouble())
+                .sum();
+        JsonNode report = Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("stages").path("distill");
+        assertEquals(perEpoch, report.path("teacher_s").asDouble(), 1e-9, "the stage reports the epochs' sum");
         // the labels are mixed: training on them leaves the loss above what one-hot labels allow (> 0 for sure,
         // and the same in a second run from the same seed)
         ExtensionTest.Result b = ExtensionTest.train(Plugins.BUILTIN, config, "output.dir=" + dir.resolve("b"));
