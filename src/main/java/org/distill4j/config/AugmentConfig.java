@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * to this many pixels (zero padded); {@code mixup} and {@code cutmix}: the Beta(a, a) concentration of mixup
  * (Zhang et al. 2018) and CutMix (Yun et al. 2019), 0 for off; with both on, each batch uses one of them, chosen
  * with equal odds. Mixing applies to the batch the student and a per-batch teacher both see, and to its labels.
- * Written back only when on, so older resolved configs read and hash the same. With none of these, the input pipeline is deterministic and teacher logits can be cached.
+ * Written back only when on, so older resolved configs read and hash the same. With none of these, the input
+ * pipeline is deterministic and teacher logits can be cached.
  */
 public record AugmentConfig(boolean flip, int shift,
                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) double mixup,

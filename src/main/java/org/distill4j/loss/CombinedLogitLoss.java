@@ -87,7 +87,8 @@ public final class CombinedLogitLoss extends LogitLoss implements EpochScheduled
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CombinedLogitLoss c && c.losses.equals(losses) && java.util.Arrays.equals(c.weights, weights);
+        return o instanceof CombinedLogitLoss c && c.losses.equals(losses)
+                && java.util.Arrays.equals(c.weights, weights);
     }
 
     @Override

@@ -61,7 +61,7 @@ public final class CompactModel {
     private static final byte[] MAGIC = {'D', '4', 'J', 'C'};
     /** The format version this build writes. */
     public static final int VERSION = 2;
-    /** Version 2 plus weight blocks coded against a shared codebook (k-means weight sharing); written only for those. */
+    /** Version 2 plus blocks coded against a shared codebook (k-means weight sharing); written only for those. */
     public static final int VERSION_SHARED = 3;
     private static final int VERSION_1 = 1;
     /** Set in a block's bit-width byte when its codes index a shared codebook. */

@@ -54,7 +54,8 @@ public record Objective(ILossFunction loss, Trainer.LabelSource labels, String d
             }
             float[] logits = table;
             // batches are never mixed here: cache_teacher: always with augmentation is a config error
-            labels = (order, from, to, batch) -> batch.mixing().mixRows(train.teacherAndOneHot(logits, order, from, to));
+            labels = (order, from, to, batch) -> batch.mixing()
+                    .mixRows(train.teacherAndOneHot(logits, order, from, to));
         } else {
             LOG.info("{}: teacher runs on every batch (inference mode) because {}", stageName, decision.getValue());
             labels = new PerBatchTeacher(teacher, train);

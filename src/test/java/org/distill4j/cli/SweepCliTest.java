@@ -183,7 +183,8 @@ class SweepCliTest {
         SweepState st = SweepState.read(dir);
         assertEquals("completed", st.status);
         com.fasterxml.jackson.databind.ObjectMapper yaml =
-                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+                new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
         for (Trial t : st.trials) {
             assertEquals(Trial.Status.COMPLETED, t.status, t.reason);
             Path trialDir = dir.resolve(t.runDir);

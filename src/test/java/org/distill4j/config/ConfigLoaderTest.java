@@ -254,8 +254,9 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeysAreErrors() {
-        assertEquals("stages[2].temprature: unknown key; allowed here: name, losses, loss, temperature, alpha, cache_teacher, "
-                + "epochs, batch_size, optimizer", error(VALID.replace("temperature: 4", "temprature: 4")));
+        assertEquals("stages[2].temprature: unknown key; allowed here: name, losses, loss, temperature, alpha, "
+                + "cache_teacher, epochs, batch_size, optimizer",
+                error(VALID.replace("temperature: 4", "temprature: 4")));
         assertEquals("sed: unknown key; allowed here: version, name, seed, dataset, teacher, student, stages, output",
                 error(VALID + "sed: 1\n"));
         assertEquals("teacher.hiden: unknown key; allowed here: hidden, activation, dropout",
@@ -311,7 +312,8 @@ class ConfigLoaderTest {
                         .replace("{name: fashion-mnist-sample}",
                                 "{name: fashion-mnist-sample, augment: {flip: true}}")));
         assertEquals("dataset.augment.mixup: must be in [0, 10], got -1",
-                error(VALID.replace("{name: fashion-mnist-sample}", "{name: fashion-mnist-sample, augment: {mixup: -1}}")));
+                error(VALID.replace("{name: fashion-mnist-sample}",
+                        "{name: fashion-mnist-sample, augment: {mixup: -1}}")));
         // a loaded teacher needs no train stage
         String loaded = noTeacherStage.replace("{arch: mlp, hidden: [64, 32], dropout: 0.1}", "{load: t.zip}");
         assertEquals("t.zip", assertDoesNotThrowLoad(loaded).teacher().load());
@@ -465,8 +467,8 @@ class ConfigLoaderTest {
                 error(VALID, "stages.prune.bits=4"));
         assertEquals("--set seed: expected key=value, e.g. stages.distill.temperature=8", error(VALID, "seed"));
         assertEquals("stages[2].temperature: must be > 0, got -1", error(VALID, "stages.distill.temperature=-1"));
-        assertEquals("stages[2].tempreature: unknown key; allowed here: name, losses, loss, temperature, alpha, cache_teacher, "
-                + "epochs, batch_size, optimizer", error(VALID, "stages.distill.tempreature=3"));
+        assertEquals("stages[2].tempreature: unknown key; allowed here: name, losses, loss, temperature, alpha, "
+                + "cache_teacher, epochs, batch_size, optimizer", error(VALID, "stages.distill.tempreature=3"));
     }
 
     @Test

@@ -38,7 +38,8 @@ class ConsistentTeachingTest {
         Path run = Path.of(a.out().strip());
         String log = Files.readString(run.resolve("train.log"));
         assertTrue(log.contains("teacher runs on every batch"), "mixed batches cannot use cached logits");
-        List<JsonNode> lines = Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(ConsistentTeachingTest::json)
+        List<JsonNode> lines = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+                .map(ConsistentTeachingTest::json)
                 .toList();
         assertEquals(4, lines.size());
         for (JsonNode m : lines) {
@@ -49,7 +50,8 @@ class ConsistentTeachingTest {
                 assertTrue(t > 0 && t < m.path("epoch_train_s").asDouble(), m.toString());
             }
         }
-        double perEpoch = lines.stream().filter(m -> m.has("teacher_s")).mapToDouble(m -> m.path("teacher_s").asDouble())
+        double perEpoch = lines.stream().filter(m -> m.has("teacher_s"))
+                .mapToDouble(m -> m.path("teacher_s").asDouble())
                 .sum();
         JsonNode report = Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("stages").path("distill");
         assertEquals(perEpoch, report.path("teacher_s").asDouble(), 1e-9, "the stage reports the epochs' sum");

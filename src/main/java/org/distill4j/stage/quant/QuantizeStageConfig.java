@@ -29,7 +29,8 @@ import org.distill4j.config.ConfigBinder;
  * values, 0 and {@code 2^bits − 1} centroids found by k-means from a linear initialisation; the fine-tuning moves
  * the centroids (see {@link org.distill4j.math.WeightSharing}) while each weight keeps its cluster.
  */
-@JsonPropertyOrder({"type", "name", "model", "scheme", "bits", "bits_by_kind", "activation_bits", "ema_decay", "freeze_after",
+@JsonPropertyOrder({"type", "name", "model", "scheme", "bits", "bits_by_kind", "activation_bits", "ema_decay",
+        "freeze_after",
         "fold_batchnorm", "skip"})
 public record QuantizeStageConfig(String name, ModelSlot model, @JsonIgnore Scheme scheme, int bits,
                                   PerKind<Integer> bitsByKind,
