@@ -38,13 +38,7 @@ public final class RepeatReport {
             }
         }
         perRunPlot(agg, done).writePng(dir.resolve("accuracy.png"), 900, 440);
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>repeat ")
-                .append(SweepReport.esc(agg.name()))
-                .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
-                .append("table{border-collapse:collapse;font-size:13px}"
-                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
-                .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Repeated runs of ")
-                .append(SweepReport.esc(agg.name())).append("</h1>\n<pre>")
+        StringBuilder sb = RunReport.page("repeat " + agg.name(), "Repeated runs of " + agg.name()).append("<pre>")
                 .append(SweepReport.esc(String.join("\n", agg.lines()))).append("</pre>\n")
                 .append("<p><img src=\"accuracy.png\" alt=\"test accuracy per run\"></p>\n");
         sb.append(modelsHtml(agg)).append(runsHtml(agg, done));

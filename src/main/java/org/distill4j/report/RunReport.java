@@ -93,13 +93,8 @@ public final class RunReport {
         RunReport r = load(dir);
         r.curve("loss", "training loss").writePng(dir.resolve("loss.png"), 900, 440);
         r.accuracyPlot().writePng(dir.resolve("accuracy.png"), 900, 440);
-        StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>run ")
-                .append(SweepReport.esc(dir.getFileName().toString()))
-                .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
-                .append("table{border-collapse:collapse;font-size:13px}"
-                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
-                .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>Run ")
-                .append(SweepReport.esc(dir.getParent().getFileName() + "/" + dir.getFileName())).append("</h1>\n");
+        StringBuilder sb = page("run " + dir.getFileName(),
+                "Run " + dir.getParent().getFileName() + "/" + dir.getFileName());
         sb.append("<p><img src=\"loss.png\" alt=\"loss\"></p>\n<p><img src=\"accuracy.png\" alt=\"accuracy\"></p>\n");
         sb.append("<h2>Epochs</h2>\n").append(r.epochsHtml());
         if (r.summary != null) {
@@ -108,6 +103,20 @@ public final class RunReport {
         sb.append("</body></html>\n");
         AtomicFiles.writeString(dir.resolve("report.html"), sb.toString());
         return dir.resolve("report.html");
+    }
+
+    /**
+     * The start of a run's or a repeat folder's report.html: head, style and the {@code heading}, up to the body's
+     * content (both texts escaped here).
+     */
+    static StringBuilder page(String title, String heading) {
+        return new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+                .append(SweepReport.esc(title))
+                .append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}")
+                .append("table{border-collapse:collapse;font-size:13px}"
+                        + "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f0f0f0}")
+                .append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n<h1>")
+                .append(SweepReport.esc(heading)).append("</h1>\n");
     }
 
     /** The epoch records as an HTML table: stage, epoch, loss, train/validation/test accuracy, samples/s. */

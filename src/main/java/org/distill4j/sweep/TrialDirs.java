@@ -70,9 +70,7 @@ public final class TrialDirs {
             if (prov.status() == RunProvenance.Status.FAILED) {
                 return new Outcome(Trial.Status.FAILED, prov.error() == null ? "failed" : prov.error(), run, null);
             }
-            return new Outcome(Trial.Status.FAILED, "stopped while running"
-                    + (exitNote == null ? "" : " (" + exitNote + ")") + "; last log line: "
-                    + lastLine(trialDir.resolve(LOG)), run, null);
+            return stopped(trialDir, exitNote, run);
         }
         TrialError err = TrialError.read(trialDir);
         return new Outcome(Trial.Status.FAILED,
@@ -140,8 +138,14 @@ public final class TrialDirs {
                 }
             }
         }
-        return new Outcome(Trial.Status.FAILED, "stopped while running" + (exitNote == null ? "" : " (" + exitNote
-                + ")") + "; last log line: " + lastLine(trialDir.resolve(LOG)), null, null);
+        return stopped(trialDir, exitNote, null);
+    }
+
+    /** A trial whose run ({@code run}, or null) was stopped while running: how it ended and its log's last line. */
+    private static Outcome stopped(Path trialDir, String exitNote, Path run) throws IOException {
+        return new Outcome(Trial.Status.FAILED, "stopped while running"
+                + (exitNote == null ? "" : " (" + exitNote + ")") + "; last log line: "
+                + lastLine(trialDir.resolve(LOG)), run, null);
     }
 
     /** Per key present in every map, the mean of its values. */

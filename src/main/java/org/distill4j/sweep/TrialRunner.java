@@ -45,19 +45,30 @@ public final class TrialRunner {
         if (n > 1) {
             return runRepeats(trialDir, cfg, n, plugins);
         }
+        List<String> command = List.of("distill", "trial", trialDir.toString());
         Path last = TrialDirs.latestRun(trialDir);
-        if (last != null) {
-            if (RunProvenance.read(last).status() == RunProvenance.Status.COMPLETED) {
-                return last;
-            }
-            if (Files.isDirectory(last.resolve("checkpoints"))) {
-                return Pipeline.resume(last, plugins, List.of("distill", "trial", trialDir.toString()));
-            }
+        Path kept = last == null ? null : continued(last, plugins, command);
+        if (kept != null) {
+            return kept;
         }
         // the run goes below the trial directory wherever the trial process starts (a resumed
         // sweep's working directory may differ)
         return Pipeline.run(ConfigLoader.load(cfg, List.of("output.dir=" + Json.line(trialDir.toString())),
-                plugins.schema()), plugins, List.of(), List.of("distill", "trial", trialDir.toString()));
+                plugins.schema()), plugins, List.of(), command);
+    }
+
+    /**
+     * An earlier attempt's run directory carried on: itself when it completed, resumed from its last checkpoint when
+     * it has one; null when it must start again (no run there, or stopped before its first checkpoint).
+     */
+    private static Path continued(Path run, Plugins plugins, List<String> command) throws Exception {
+        if (!Files.isRegularFile(run.resolve(RunProvenance.FILE))) {
+            return null;
+        }
+        if (RunProvenance.read(run).status() == RunProvenance.Status.COMPLETED) {
+            return run;
+        }
+        return Files.isDirectory(run.resolve("checkpoints")) ? Pipeline.resume(run, plugins, command) : null;
     }
 
     /**
@@ -70,14 +81,8 @@ public final class TrialRunner {
         long master = ConfigLoader.load(cfg, List.of(), plugins.schema()).seed();
         for (int i = 0; i < n; i++) {
             Path run = TrialDirs.repeatRun(trialDir, i);
-            if (Files.isRegularFile(run.resolve(org.distill4j.run.RunProvenance.FILE))) {
-                if (RunProvenance.read(run).status() == RunProvenance.Status.COMPLETED) {
-                    continue;
-                }
-                if (Files.isDirectory(run.resolve("checkpoints"))) {
-                    Pipeline.resume(run, plugins, command);
-                    continue;
-                }
+            if (continued(run, plugins, command) != null) {
+                continue;
             }
             if (Files.exists(run)) {
                 org.distill4j.spi.Checkpoint.deleteTree(run);
