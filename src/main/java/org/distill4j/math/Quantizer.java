@@ -78,8 +78,44 @@ public final class Quantizer {
      * training, evaluation and the export reader alike.
      */
     public record Channels(int[] codes, float[] scales, int bits, float[] codebook) {
+        /** Set in a stored bit-width byte when the codes index a shared codebook. */
+        public static final int SHARED_FLAG = 0x80;
+
         public Channels(int[] codes, float[] scales, int bits) {
             this(codes, scales, bits, null);
+        }
+
+        /**
+         * Writes these codes as run state and checkpoints keep them: the bit width (with {@link #SHARED_FLAG} for a
+         * codebook), the scales or codebook, the codes one byte each.
+         */
+        public void write(java.io.DataOutputStream out) throws java.io.IOException {
+            out.writeByte(isShared() ? SHARED_FLAG | bits : bits);
+            float[] values = isShared() ? codebook : scales;
+            out.writeInt(values.length);
+            for (float s : values) {
+                out.writeFloat(s);
+            }
+            out.writeInt(codes.length);
+            for (int code : codes) {
+                out.writeByte(code); // codebook indices 0..255 read back unsigned, symmetric codes signed
+            }
+        }
+
+        /** Reads what {@link #write} wrote. */
+        public static Channels read(java.io.DataInputStream in) throws java.io.IOException {
+            int bits = in.readUnsignedByte();
+            boolean shared = (bits & SHARED_FLAG) != 0;
+            bits &= ~SHARED_FLAG;
+            float[] values = new float[in.readInt()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = in.readFloat();
+            }
+            int[] codes = new int[in.readInt()];
+            for (int j = 0; j < codes.length; j++) {
+                codes[j] = shared ? in.readUnsignedByte() : in.readByte();
+            }
+            return shared ? shared(codes, values, bits) : new Channels(codes, values, bits);
         }
 
         /** Codes into a shared codebook (k-means weight sharing). */

@@ -65,7 +65,7 @@ public final class CompactModel {
     public static final int VERSION_SHARED = 3;
     private static final int VERSION_1 = 1;
     /** Set in a block's bit-width byte when its codes index a shared codebook. */
-    private static final int SHARED = 0x80;
+    private static final int SHARED = Quantizer.Channels.SHARED_FLAG;
     /** Magic, version byte and payload length. */
     private static final int HEADER = MAGIC.length + 1 + 4;
     /** The CRC32C. */

@@ -207,25 +207,12 @@ final class RunState {
         }
     }
 
-    /** Set in a layer's bit-width byte when its codes index a shared codebook. */
-    private static final int SHARED = 0x80;
-
     private static void writeQuantized(Path f, Map<String, Quantizer.Channels> q) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f)))) {
             out.writeInt(q.size());
             for (Map.Entry<String, Quantizer.Channels> e : new java.util.TreeMap<>(q).entrySet()) {
-                Quantizer.Channels c = e.getValue();
                 out.writeUTF(e.getKey());
-                out.writeByte(c.isShared() ? SHARED | c.bits() : c.bits());
-                float[] values = c.isShared() ? c.codebook() : c.scales();
-                out.writeInt(values.length);
-                for (float s : values) {
-                    out.writeFloat(s);
-                }
-                out.writeInt(c.codes().length);
-                for (int code : c.codes()) {
-                    out.writeByte(code); // codebook indices 0..255 read back unsigned, symmetric codes signed
-                }
+                e.getValue().write(out);
             }
         }
     }
@@ -239,19 +226,7 @@ final class RunState {
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 String key = in.readUTF();
-                int bits = in.readUnsignedByte();
-                boolean shared = (bits & SHARED) != 0;
-                bits &= ~SHARED;
-                float[] scales = new float[in.readInt()];
-                for (int j = 0; j < scales.length; j++) {
-                    scales[j] = in.readFloat();
-                }
-                int[] codes = new int[in.readInt()];
-                for (int j = 0; j < codes.length; j++) {
-                    codes[j] = shared ? in.readUnsignedByte() : in.readByte();
-                }
-                out.put(key, shared ? Quantizer.Channels.shared(codes, scales, bits)
-                        : new Quantizer.Channels(codes, scales, bits));
+                out.put(key, Quantizer.Channels.read(in));
             }
         }
         return out;

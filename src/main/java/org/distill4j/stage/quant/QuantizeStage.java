@@ -96,15 +96,15 @@ public final class QuantizeStage implements Stage {
             });
         }
         WeightMasks masks = ctx.state(slot).masks();
+        boolean shared = config.scheme() == QuantizeStageConfig.Scheme.KMEANS;
         LOG.info("{}: {} of {} weight layers ({}), activations of {} layers at {} bits "
                 + "(ranges frozen after step {} of {}){}; test accuracy before {}", config.name(),
-                config.scheme() == QuantizeStageConfig.Scheme.KMEANS ? "k-means weight sharing and centroid fine-tuning"
-                        : "quantization-aware fine-tuning", layers.size(),
+                shared ? "k-means weight sharing and centroid fine-tuning" : "quantization-aware fine-tuning",
+                layers.size(),
                 String.join(", ", layers.stream().map(l -> l.layer() + " " + bits(l) + "b").toList()),
                 quantizedActivations.size(), config.activationBits(), freezeAfter, total,
                 masks == null ? "" : "; pruning masks held", String.format("%.4f", before));
         Objective objective = ctx.finetuneObjective(config.name(), slot, config.finetune());
-        boolean shared = config.scheme() == QuantizeStageConfig.Scheme.KMEANS;
         Hook hook = new Hook(layers, masks, this::bits, shared);
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), slot, start, config.finetune().training(),
                 objective.loss(), objective.labels(), hook);
@@ -233,13 +233,7 @@ public final class QuantizeStage implements Stage {
                         out.writeFloat(f);
                     }
                     if (shared) { // each weight's cluster and the centroids
-                        Quantizer.Channels q = channels.get(e.getKey());
-                        for (int c : q.codes()) {
-                            out.writeByte(c);
-                        }
-                        for (float f : q.codebook()) {
-                            out.writeFloat(f);
-                        }
+                        channels.get(e.getKey()).write(out);
                     }
                 }
             }
@@ -261,16 +255,11 @@ public final class QuantizeStage implements Stage {
                     }
                     shadow.put(key, v);
                     if (shared) {
-                        Quantizer.Channels was = channels.get(key);
-                        int[] codes = new int[v.length];
-                        for (int j = 0; j < codes.length; j++) {
-                            codes[j] = in.readUnsignedByte();
+                        Quantizer.Channels q = Quantizer.Channels.read(in);
+                        if (!q.isShared() || q.codes().length != v.length) {
+                            throw new IOException("checkpoint codebook for " + key + " does not match the network");
                         }
-                        float[] codebook = new float[was.codebook().length];
-                        for (int j = 0; j < codebook.length; j++) {
-                            codebook[j] = in.readFloat();
-                        }
-                        channels.put(key, Quantizer.Channels.shared(codes, codebook, was.bits()));
+                        channels.put(key, q);
                     }
                 }
             }
