@@ -16,6 +16,10 @@ public record FinetuneConfig(int epochs, @JsonProperty("batch_size") int batchSi
         if (loss == null) {
             throw ConfigException.field("loss", "missing");
         }
+        if (loss.featureBased()) {
+            throw ConfigException.field("loss", "'" + loss.type() + "' matches intermediate layers through a branch "
+                    + "trained beside the student, which only a distill stage trains; fine-tune with kd, dkd or dist");
+        }
     }
 
     @JsonIgnore

@@ -24,4 +24,13 @@ public interface LossSpec {
     default Object inline() {
         return null;
     }
+
+    /**
+     * Whether it matches intermediate activations (hint, attention transfer) and so trains a branch beside the
+     * student, which only a distill stage does.
+     */
+    @JsonIgnore
+    default boolean featureBased() {
+        return false;
+    }
 }

@@ -25,7 +25,7 @@ public record CombinedLoss(List<Term> losses) implements DistillLoss {
     public static final LossType<CombinedLoss> TYPE = new LossType<>(LossSpec.COMBINED, CombinedLoss::bind);
 
     /** One weighted term; written back as its loss's keys with {@code weight} after {@code type}. */
-    public record Term(@JsonIgnore DistillLoss loss, @JsonIgnore double weight) {
+    public record Term(@JsonIgnore LossSpec loss, @JsonIgnore double weight) {
         public Term {
             Check.inRange("weight", weight, 0.0, 1000.0);
         }
@@ -63,10 +63,10 @@ public record CombinedLoss(List<Term> losses) implements DistillLoss {
                 throw new ConfigException(e.at("type"), "a combined loss cannot hold another; list its terms here");
             }
             LossSpec spec = e.pick("type", e.schema().losses(), "loss").apply(e.without("type", "weight"));
-            if (!(spec instanceof DistillLoss d)) {
+            if (!(spec instanceof DistillLoss) && !(spec instanceof FeatureLoss)) {
                 throw new ConfigException(e.at("type"), "'" + type + "' is not a distillation loss");
             }
-            return e.build(() -> new Term(d, weight));
+            return e.build(() -> new Term(spec, weight));
         });
         return o.build(() -> new CombinedLoss(terms));
     }
@@ -77,21 +77,36 @@ public record CombinedLoss(List<Term> losses) implements DistillLoss {
     }
 
     @Override
+    public boolean featureBased() {
+        return losses.stream().anyMatch(t -> t.loss().featureBased());
+    }
+
+    /**
+     * The weighted sum of the logit terms; cross-entropy on the labels when every term is a {@link FeatureLoss}
+     * (those are trained as branches, see {@link LossParts}).
+     */
+    @Override
     public ILossFunction create() {
         List<ILossFunction> parts = new ArrayList<>();
-        double[] weights = new double[losses.size()];
-        for (int i = 0; i < losses.size(); i++) {
-            parts.add(losses.get(i).loss().create());
-            weights[i] = losses.get(i).weight();
+        List<Double> weights = new ArrayList<>();
+        for (Term t : losses) {
+            if (t.loss() instanceof DistillLoss d) {
+                parts.add(d.create());
+                weights.add(t.weight());
+            }
         }
-        return new CombinedLogitLoss(parts, weights);
+        if (parts.isEmpty()) {
+            return LossParts.labelsOnly();
+        }
+        return new CombinedLogitLoss(parts, weights.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     @Override
     public String describe() {
         List<String> parts = new ArrayList<>();
         for (Term t : losses) {
-            parts.add(Check.fmt(t.weight()) + " x (" + t.loss().describe() + ")");
+            String what = t.loss() instanceof DistillLoss d ? d.describe() : ((FeatureLoss) t.loss()).describe();
+            parts.add(Check.fmt(t.weight()) + " x (" + what + ")");
         }
         return String.join(" + ", parts);
     }

@@ -9,7 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 /**
- * A DL4J loss on raw logits whose per-example score and gradient come from one heap kernel
+ * A DL4J loss on raw logits (or, for the feature losses, a layer's flattened features) whose per-example score and
+ * gradient come from one heap kernel
  * ({@link #rows}): the batch's labels and logits are copied to the JVM once, scored and differentiated in
  * plain loops, and the gradient copied back. A batch of logits is small ([128, 10]); doing the same as some
  * forty ND4J ops cost more than the rest of a small network's step (docs/performance.md).

@@ -64,12 +64,109 @@ public final class Net {
         }
     }
 
-    /** Logits for {@code features}, in inference mode (dropout off, BatchNorm global statistics). */
+    /**
+     * One optimizer step on one batch with a label array per output: the logits' first, then those of any feature
+     * branches ({@link FeatureBranches}).
+     */
+    public void fit(INDArray features, INDArray[] labels) {
+        if (model instanceof MultiLayerNetwork m) {
+            if (labels.length != 1) {
+                throw new IllegalArgumentException("a layer-list network has one output, got " + labels.length
+                        + " label arrays");
+            }
+            m.fit(features, labels[0]);
+        } else {
+            ((ComputationGraph) model).fit(new INDArray[] {features}, labels);
+        }
+    }
+
+    /**
+     * Logits for {@code features}, in inference mode (dropout off, BatchNorm global statistics). In a graph with
+     * feature branches, only the logits (its first output) are computed.
+     */
     public INDArray output(INDArray features) {
         if (model instanceof MultiLayerNetwork m) {
             return m.output(features, false);
         }
-        return ((ComputationGraph) model).outputSingle(false, features);
+        ComputationGraph g = (ComputationGraph) model;
+        List<String> outputs = g.getConfiguration().getNetworkOutputs();
+        if (outputs.size() == 1) {
+            return g.outputSingle(false, features);
+        }
+        return g.output(List.of(outputs.get(0)), false, new INDArray[] {features}, null)[0];
+    }
+
+    /**
+     * The activation shape of every layer (and graph vertex) for {@code input} images, by the name the model summary
+     * gives it, without the batch: {@code [channels, height, width]} for feature maps, {@code [features]} otherwise.
+     */
+    public java.util.Map<String, long[]> activationShapes(Architectures.InputShape input) {
+        java.util.Map<String, long[]> out = new java.util.LinkedHashMap<>();
+        if (model instanceof MultiLayerNetwork m) {
+            MultiLayerConfiguration conf = m.getLayerWiseConfigurations();
+            List<org.deeplearning4j.nn.conf.inputs.InputType> types = conf.getLayerActivationTypes(input.type());
+            for (int i = 0; i < types.size(); i++) {
+                putShape(out, WeightLayers.layerName(conf.getConf(i).getLayer(), i), types.get(i));
+            }
+        } else {
+            ComputationGraphConfiguration conf = ((ComputationGraph) model).getConfiguration();
+            var types = conf.getLayerActivationTypes(input.type());
+            for (String name : conf.getTopologicalOrderStr()) {
+                if (!conf.getNetworkInputs().contains(name) && types.get(name) != null) {
+                    putShape(out, name, types.get(name));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void putShape(java.util.Map<String, long[]> out, String name,
+                                 org.deeplearning4j.nn.conf.inputs.InputType t) {
+        long[] shape = t.getShape(false);
+        if (t instanceof org.deeplearning4j.nn.conf.inputs.InputType.InputTypeConvolutionalFlat f) {
+            shape = new long[] {f.getDepth(), f.getHeight(), f.getWidth()};
+        }
+        out.put(name, shape);
+    }
+
+    /** The name of the layer that gives the logits (the first output of a graph). */
+    public String outputName() {
+        if (model instanceof MultiLayerNetwork m) {
+            int last = m.getnLayers() - 1;
+            return WeightLayers.layerName(m.getLayerWiseConfigurations().getConf(last).getLayer(), last);
+        }
+        return ((ComputationGraph) model).getConfiguration().getNetworkOutputs().get(0);
+    }
+
+    /**
+     * The activations of the named layers (names as {@link #activationShapes} gives them) for {@code features}, in
+     * inference mode, from one forward pass.
+     */
+    public java.util.Map<String, INDArray> activations(INDArray features, java.util.Collection<String> layers) {
+        java.util.Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+        if (model instanceof MultiLayerNetwork m) {
+            List<INDArray> acts = m.feedForward(features, false); // [input, layer 0, layer 1, ...]
+            List<NeuralNetConfiguration> confs = m.getLayerWiseConfigurations().getConfs();
+            for (int i = 0; i < confs.size(); i++) {
+                String name = WeightLayers.layerName(confs.get(i).getLayer(), i);
+                if (layers.contains(name)) {
+                    out.put(name, acts.get(i + 1));
+                }
+            }
+        } else {
+            java.util.Map<String, INDArray> acts = ((ComputationGraph) model).feedForward(features, false);
+            for (String name : layers) {
+                if (acts.containsKey(name)) {
+                    out.put(name, acts.get(name));
+                }
+            }
+        }
+        for (String name : layers) {
+            if (!out.containsKey(name)) {
+                throw new IllegalArgumentException("no layer '" + name + "'");
+            }
+        }
+        return out;
     }
 
     /**

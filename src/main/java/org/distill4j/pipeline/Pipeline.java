@@ -83,6 +83,7 @@ public final class Pipeline {
                 train.data().width());
         Map<ModelSlot, Net> models = buildModels(config, input, train.data().numClasses());
         checkBatches(config, models, input, Math.max(splits.train().size(), splits.test().size()));
+        checkFeatureLayers(config, models, input);
         for (Stage s : stages) {
             s.check(models);
         }
@@ -519,6 +520,26 @@ public final class Pipeline {
                                     + batch);
                 } catch (Architectures.TooLargeException e) {
                     throw new org.distill4j.config.ConfigException("stages[" + i + "]." + b.key(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses, before anything trains, a feature loss ({@code hint}, {@code at}) naming a layer the student or teacher
+     * does not have, or two layers that do not go together: a one-line error at its {@code student_layer} or
+     * {@code teacher_layer} listing the model's layers with their shapes.
+     */
+    static void checkFeatureLayers(RunConfig config, Map<ModelSlot, Net> models, Architectures.InputShape input) {
+        for (int i = 0; i < config.stages().size(); i++) {
+            if (config.stages().get(i) instanceof org.distill4j.config.WithLoss w && w.loss().featureBased()
+                    && models.containsKey(ModelSlot.STUDENT) && models.containsKey(ModelSlot.TEACHER)) {
+                try {
+                    org.distill4j.spi.Objective.branches(org.distill4j.loss.LossParts.of(w.loss()),
+                            models.get(ModelSlot.STUDENT).activationShapes(input),
+                            models.get(ModelSlot.TEACHER).activationShapes(input));
+                } catch (org.distill4j.config.ConfigException e) {
+                    throw e.under("stages[" + i + "]");
                 }
             }
         }

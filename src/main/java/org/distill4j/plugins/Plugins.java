@@ -14,9 +14,11 @@ import org.distill4j.config.Schema;
 import org.distill4j.config.StageConfig;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
+import org.distill4j.loss.AttentionLoss;
 import org.distill4j.loss.CombinedLoss;
 import org.distill4j.loss.DistLoss;
 import org.distill4j.loss.DkdLoss;
+import org.distill4j.loss.HintLoss;
 import org.distill4j.loss.KdLoss;
 import org.distill4j.model.ArchType;
 import org.distill4j.model.LayersSpec;
@@ -59,6 +61,8 @@ public final class Plugins {
             .loss(KdLoss.TYPE)
             .loss(DkdLoss.TYPE)
             .loss(DistLoss.TYPE)
+            .loss(HintLoss.TYPE)
+            .loss(AttentionLoss.TYPE)
             .loss(CombinedLoss.TYPE)
             .arch(MlpSpec.TYPE)
             .arch(LeNet5Spec.TYPE)

@@ -13,6 +13,22 @@ public record NetTeacher(Net net) implements Teacher {
     }
 
     @Override
+    public java.util.Map<String, INDArray> activations(INDArray features, java.util.List<String> layers) {
+        String out = net.outputName();
+        java.util.List<String> names = layers.stream().map(l -> l.equals(LOGITS) ? out : l).distinct().toList();
+        java.util.Map<String, INDArray> acts = net.activations(features, names);
+        if (layers.contains(LOGITS)) {
+            acts.put(LOGITS, acts.get(out));
+        }
+        return acts;
+    }
+
+    @Override
+    public java.util.Map<String, long[]> activationShapes(org.distill4j.model.Architectures.InputShape input) {
+        return net.activationShapes(input);
+    }
+
+    @Override
     public String describe() {
         return "DL4J network";
     }

@@ -14,8 +14,19 @@ public interface Teacher {
     /** Logits {@code [batch, classes]} for {@code features} (the student's input layout). */
     INDArray logits(INDArray features);
 
-    /** Activations of the named layers for {@code features}; unsupported by teachers that expose none. */
+    /** The name {@link #activations} gives the logits, so that one pass yields them with the layers. */
+    String LOGITS = "(logits)";
+
+    /**
+     * Activations of the named layers (and of {@link #LOGITS}) for {@code features}, in inference mode, from one
+     * forward pass; unsupported by teachers that expose none.
+     */
     default Map<String, INDArray> activations(INDArray features, List<String> layers) {
+        throw new UnsupportedOperationException(describe() + " exposes no intermediate activations");
+    }
+
+    /** The activation shape of each layer {@link #activations} can give, without the batch dimension. */
+    default Map<String, long[]> activationShapes(org.distill4j.model.Architectures.InputShape input) {
         throw new UnsupportedOperationException(describe() + " exposes no intermediate activations");
     }
 

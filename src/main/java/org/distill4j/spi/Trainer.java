@@ -12,6 +12,7 @@ import org.distill4j.config.TrainingConfig;
 import org.distill4j.data.Batches;
 import org.distill4j.data.ImageDataset;
 import org.distill4j.eval.Evaluator;
+import org.distill4j.model.FeatureBranches;
 import org.distill4j.model.Net;
 import org.distill4j.run.MetricsLine;
 import org.distill4j.run.Progress;
@@ -42,6 +43,14 @@ public final class Trainer {
      */
     public interface LabelSource {
         INDArray labels(int[] order, int from, int to, Batches.Batch batch);
+
+        /**
+         * One label array per output of the training network: the logits' ({@link #labels}), then, for a network with
+         * feature branches, each branch's.
+         */
+        default INDArray[] all(int[] order, int from, int to, Batches.Batch batch) {
+            return new INDArray[] {labels(order, from, to, batch)};
+        }
 
         /** Seconds spent so far running a teacher for these labels (NaN when no teacher runs per batch). */
         default double teacherSeconds() {
@@ -79,13 +88,31 @@ public final class Trainer {
     public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
                                TrainingConfig tc, ILossFunction loss, LabelSource labels,
                                StepHook hook) throws IOException {
+        return train(ctx, stageName, stageType, slot, initial, tc, new Objective(loss, labels, loss.name()), hook);
+    }
+
+    /**
+     * Trains {@code initial} on {@code objective}. With feature branches ({@link Objective#branches}) the network
+     * trained (and checkpointed) is the student with its branches ({@link FeatureBranches}); the result is the
+     * student alone.
+     */
+    public static Result train(StageContext ctx, String stageName, String stageType, ModelSlot slot, Net initial,
+                               TrainingConfig tc, Objective objective, StepHook hook) throws IOException {
+        ILossFunction loss = objective.loss();
+        LabelSource labels = objective.labels();
         Batches train = ctx.train();
         int n = train.data().size();
         int bs = tc.batchSize();
         int nb = train.numBatches(bs);
         ISchedule lr = Optimizers.schedule(tc.optimizer(), nb, nb * tc.epochs());
-        Net net = initial.forTraining(loss, Optimizers.updater(tc.optimizer(), lr),
-                Optimizers.weightDecay(tc.optimizer()));
+        org.nd4j.linalg.learning.config.IUpdater updater = Optimizers.updater(tc.optimizer(), lr);
+        Net net = initial.forTraining(loss, updater, Optimizers.weightDecay(tc.optimizer()));
+        Net student = null; // the student's own shape, when the network trained has feature branches
+        if (!objective.branches().isEmpty()) {
+            student = net;
+            net = FeatureBranches.attach(student, objective.branches(), ctx.seed(stageName + ".branches"))
+                    .forTraining(loss, updater, Optimizers.weightDecay(tc.optimizer()));
+        }
         List<String> seeds = seedComponents(stageName);
         Random shuffle = new Random(ctx.seed(seeds.get(0)));
         Random augment = new Random(ctx.seed(seeds.get(1)));
@@ -149,9 +176,13 @@ public final class Trainer {
                 for (int from = 0; from < n; from += bs) {
                     int to = Math.min(n, from + bs);
                     Batches.Batch b = train.trainingBatch(order, from, to, augment);
-                    DataSet batch = new DataSet(b.features(), labels.labels(order, from, to, b));
+                    INDArray[] y = labels.all(order, from, to, b);
                     hook.beforeStep(net, iteration);
-                    net.fit(batch);
+                    if (y.length == 1) {
+                        net.fit(new DataSet(b.features(), y[0]));
+                    } else {
+                        net.fit(b.features(), y);
+                    }
                     hook.afterStep(net, iteration);
                     double score = net.score();
                     if (!Double.isFinite(score)) {
@@ -195,6 +226,9 @@ public final class Trainer {
             lastValAcc = Evaluator.accuracy(net, ctx.validation(), EVAL_BATCH, Integer.MAX_VALUE);
         }
         double wall = (System.nanoTime() - stageStart) / 1e9;
+        if (student != null) {
+            net = FeatureBranches.detach(net, student);
+        }
         return new Result(net, tc.epochs(), wall, trainSeconds, (double) n * tc.epochs() / trainSeconds,
                 lastLoss, lastValAcc, ctx.runDir().sumMetric(stageName, "teacher_s"));
     }

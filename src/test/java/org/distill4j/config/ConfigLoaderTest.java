@@ -86,7 +86,7 @@ class ConfigLoaderTest {
         assertEquals(new KdLoss(2.0, 0.5), d.loss());
         RunConfig inline = load(VALID, "stages.distill.temperature=2", "stages.distill.alpha=0.5");
         assertEquals(d, inline.stages().get(2));
-        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: combined, dist, dkd, kd",
+        assertEquals("stages[2].loss.type: unknown loss 'dkdd'; known: at, combined, dist, dkd, hint, kd",
                 error(named.replace("type: kd", "type: dkdd")));
         assertEquals("stages[2].loss.temperature: must be > 0, got -1",
                 error(named.replace("temperature: 2", "temperature: -1")));
@@ -116,7 +116,7 @@ class ConfigLoaderTest {
         assertTrue(written.contains("  loss:\n    type: combined\n    losses:\n    - type: dkd\n      weight: 1.0\n"),
                 written);
         assertEquals(sum, load(written), "the resolved config reads back");
-        assertEquals("stages[2].losses[1].type: unknown loss 'distt'; known: combined, dist, dkd, kd",
+        assertEquals("stages[2].losses[1].type: unknown loss 'distt'; known: at, combined, dist, dkd, hint, kd",
                 error(both.replace("type: dist,", "type: distt,")));
         assertEquals("stages[2].losses[1].weight: must be in [0, 1000], got -1",
                 error(both.replace("weight: 0.5", "weight: -1")));

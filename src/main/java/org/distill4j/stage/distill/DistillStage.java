@@ -11,6 +11,7 @@ import org.distill4j.spi.Stage;
 import org.distill4j.spi.StageContext;
 import org.distill4j.spi.StageResult;
 import org.distill4j.spi.StageType;
+import org.distill4j.spi.StepHook;
 import org.distill4j.spi.Teacher;
 import org.distill4j.spi.Trainer;
 
@@ -37,9 +38,8 @@ public final class DistillStage implements Stage {
                 String.format("%.4f", Evaluator.accuracy(ctx.model(ModelSlot.TEACHER), ctx.test(),
                         Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE)));
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), ModelSlot.STUDENT, student,
-                config.training(), objective.loss(), objective.labels());
-        boolean cached = Objective.cacheDecision(config.cacheTeacher(), ctx.train().deterministic()).getKey();
+                config.training(), objective, StepHook.NONE);
         return StageResult.handOn(ModelSlot.STUDENT, ModelState.of(r.net(), config.name()),
-                r.report().with("teacher_logits_cached", cached));
+                r.report().with("teacher_logits_cached", objective.teacherCached()));
     }
 }

@@ -37,6 +37,10 @@ public record DistillStageConfig(String name, @JsonIgnore LossSpec loss, Teacher
         if (cacheTeacher == null) {
             cacheTeacher = TeacherCache.AUTO;
         }
+        if (cacheTeacher == TeacherCache.ALWAYS && loss.featureBased()) {
+            throw ConfigException.field("cache_teacher", "feature losses (hint, at) need the teacher's activations "
+                    + "on every batch; use auto or never");
+        }
         new TrainingConfig(epochs, batchSize, optimizer);
         if (name == null) {
             name = TYPE;
