@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.distill4j.DoublePrecision;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -24,19 +24,8 @@ import org.nd4j.linalg.lossfunctions.ILossFunction;
  * DL4J's numerical gradient check in a small MultiLayerNetwork, and a JSON round trip of a configuration holding it
  * (saved models name their loss class).
  */
+@ExtendWith(DoublePrecision.class)
 abstract class LossChecks {
-    private static DataType savedDefault;
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
 
     static NeuralNetConfiguration.Builder gradientCheckBase() {
         return new NeuralNetConfiguration.Builder().seed(12345).dataType(DataType.DOUBLE).updater(new NoOp())

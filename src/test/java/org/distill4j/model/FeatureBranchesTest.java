@@ -22,9 +22,9 @@ import org.distill4j.loss.AttentionLoss;
 import org.distill4j.loss.DistillationLoss;
 import org.distill4j.loss.FeatureLoss;
 import org.distill4j.loss.HintLoss;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.distill4j.DoublePrecision;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -39,20 +39,9 @@ import org.nd4j.linalg.learning.config.Sgd;
  * the kd loss together), flattens the student's feature maps in the order the teacher's targets use (identical
  * networks score zero), and gives back a student of its own shape and size.
  */
+@ExtendWith(DoublePrecision.class)
 class FeatureBranchesTest {
-    private static DataType savedDefault;
     private static final Architectures.InputShape INPUT = new Architectures.InputShape(1, 6, 6);
-
-    @BeforeAll
-    static void doublePrecision() {
-        savedDefault = Nd4j.dataType();
-        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-    }
-
-    @AfterAll
-    static void restore() {
-        Nd4j.setDefaultDataTypes(savedDefault, savedDefault);
-    }
 
     /** conv (c channels, 6x6, tanh) -> dense 5 (tanh) -> output 4, in double precision. */
     static Net convNet(int channels, long seed) {
