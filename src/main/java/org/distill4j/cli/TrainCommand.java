@@ -1,6 +1,7 @@
 package org.distill4j.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Run a config end to end: train/load the teacher, distill, prune, quantize, export, evaluate.",
                 "Writes experiments/<config-name>/<timestamp>-<hash>/ and prints its path.",
-                "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch).",
+                "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch);",
+                "--resume <repeat-folder> continues a repeat: keeps its completed runs, resumes the stopped one and"
+                        + " runs the rest.",
                 "--repeat N runs the config N times under N seeds into <output>/<config-name>/repeat-<stamp>-<hash>/"
                         + " (runs r0, r1, ... and aggregate.json) and prints that folder's path."})
 final class TrainCommand implements Callable<Integer> {
@@ -28,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--resume", paramLabel = "RUN_DIR",
-            description = "Continue this interrupted run (its own config; no --config or --set).")
+            description = "Continue this interrupted run, or repeat folder (its own config; no --config or --set).")
     Path resume;
 
     @Option(names = "--repeat", paramLabel = "N",
@@ -60,9 +63,9 @@ final class TrainCommand implements Callable<Integer> {
             public void stopped(Path dir, boolean marked) {
                 err.println("distill: stopped; continue with: distill train --resume " + dir
                         + (marked ? "" : " (provenance.json could not be marked interrupted)"));
-                if (repeat != null) {
-                    err.println("distill: the repeat's later runs were not run; after resuming, distill aggregate "
-                            + dir.getParent() + " summarizes the runs there");
+                if (repeat != null || (resume != null && Files.isRegularFile(resume.resolve(Repeats.MANIFEST)))) {
+                    err.println("distill: the repeat's later runs were not run; continue the whole repeat with: "
+                            + "distill train --resume " + dir.getParent());
                 }
                 err.flush();
             }
@@ -76,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void runFailed(Path repeatDir, Path runDir) {
                 err.println("distill: the repeat stopped at " + runDir + "; its later runs were not run; distill "
-                        + "aggregate " + repeatDir + " summarizes the runs there");
+                        + "aggregate " + repeatDir + " summarizes the runs there, and distill train --resume "
+                        + repeatDir + " continues it");
                 err.flush();
             }
         };
@@ -86,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (repeat != null && resume != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat runs a config anew and cannot be "
-                    + "used with --resume; resume one run of a repeat with --resume <repeat-folder>/r<i>");
+                    + "used with --resume; continue a repeat with --resume <repeat-folder>");
         }
         if (repeat != null && repeat < 2) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat must be at least 2, got " + repeat);
@@ -100,8 +104,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--resume continues the run's own config; --set is not allowed with it");
             }
-            Path dir = Pipeline.resume(resume, cli.plugins(),
-                    List.of("distill", "train", "--resume", resume.toString()), events());
+            List<String> cmd = List.of("distill", "train", "--resume", resume.toString());
+            if (Files.isRegularFile(resume.resolve(Repeats.MANIFEST))) {
+                return printed(Repeats.resume(resume, cli.plugins(), cmd, events()));
+            }
+            Path dir = Pipeline.resume(resume, cli.plugins(), cmd, events());
             spec.commandLine().getOut().println(dir);
             return DistillCli.EXIT_OK;
         }
@@ -112,16 +119,20 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (repeat != null) {
             cmd.addAll(List.of("--repeat", repeat.toString()));
-            Repeats.Result r = Repeats.run(config, overrides, repeat, cli.plugins(), cmd, events());
-            PrintWriter err = spec.commandLine().getErr();
-            r.summary().lines().forEach(err::println);
-            err.flush();
-            spec.commandLine().getOut().println(r.dir());
-            return DistillCli.EXIT_OK;
+            return printed(Repeats.run(config, overrides, repeat, cli.plugins(), cmd, events()));
         }
         Path dir = Pipeline.run(ConfigLoader.load(config, overrides, cli.plugins().schema()), cli.plugins(),
                 overrides, cmd, events());
         spec.commandLine().getOut().println(dir);
+        return DistillCli.EXIT_OK;
+    }
+
+    /** Prints a repeat's aggregate (stderr) and folder (stdout). */
+    private int printed(Repeats.Result r) {
+        PrintWriter err = spec.commandLine().getErr();
+        r.summary().lines().forEach(err::println);
+        err.flush();
+        spec.commandLine().getOut().println(r.dir());
         return DistillCli.EXIT_OK;
     }
 }

@@ -19,6 +19,7 @@ import org.distill4j.config.RunConfig;
 import org.distill4j.config.Schema;
 import org.distill4j.math.Stats;
 import org.distill4j.plugins.Plugins;
+import org.distill4j.run.Json;
 import org.distill4j.run.ModelResult;
 import org.distill4j.run.RepeatSummary;
 import org.distill4j.run.RunDirectory;
@@ -32,12 +33,28 @@ import org.distill4j.run.Seeds;
  * {@code r1}, ... and {@code aggregate.json} ({@link RepeatSummary}). Run 0 keeps the config's own {@code seed}, so
  * it is the run a plain {@code train} of the config gives; run i &gt; 0 has the seed {@link #seed}. Each run gets
  * its seed as a {@code seed=<s>} override (in its {@code overrides.txt}), so it can be resumed, reproduced or run
- * alone like any other run. A repeat is never continued: the same command again makes a new folder.
+ * alone like any other run. {@code repeat.json} records the config file, overrides and number of runs, so that
+ * {@code train --resume <repeat folder>} continues a repeat that was stopped: completed runs are kept, a stopped one
+ * is resumed from its checkpoint, and the runs not yet started are run. The same {@code --repeat} command again makes
+ * a new folder.
  */
 public final class Repeats {
     /** The 95% confidence level of the distillation gain's interval. */
     public static final double LEVEL = 0.95;
     private static final Pattern RUN = Pattern.compile("r(\\d+)");
+    /** The file in a repeat folder that lets it be continued. */
+    public static final String MANIFEST = "repeat.json";
+
+    /**
+     * What a repeat was started with: the config file (as given), its overrides, the number of runs and the sha256 of
+     * the config as resolved then (without the runs' seeds).
+     */
+    public record Manifest(String config, List<String> overrides, int runs,
+                           @com.fasterxml.jackson.annotation.JsonProperty("config_sha256") String configSha256) {
+        public Manifest {
+            overrides = List.copyOf(overrides);
+        }
+    }
 
     private Repeats() {
     }
@@ -80,18 +97,80 @@ public final class Repeats {
         RunConfig base = ConfigLoader.load(configFile, overrides, plugins.schema());
         Path root = Path.of(base.output().dir());
         Pipeline.checkOutputDir(root, base.name());
-        Path dir = createRepeat(root, base.name(), ConfigWriter.toYaml(base));
-        for (int i = 0; i < n; i++) {
-            long seed = seed(base.seed(), i);
-            List<String> withSeed = new ArrayList<>(overrides);
-            withSeed.add("seed=" + seed);
+        String resolved = ConfigWriter.toYaml(base);
+        Path dir = createRepeat(root, base.name(), resolved);
+        Manifest manifest = new Manifest(configFile.toString(), overrides, n, RunDirectory.sha256(resolved));
+        try {
+            Json.write(dir.resolve(MANIFEST), manifest);
+        } catch (IOException e) {
+            Files.deleteIfExists(dir.resolve(MANIFEST));
+            Files.deleteIfExists(dir);
+            throw Pipeline.cannotCreate(dir, "a repeat folder", e);
+        }
+        return runAll(dir, manifest, true, plugins, commandLine, events);
+    }
+
+    /**
+     * Continues the repeat in {@code dir} (a folder with a {@link #MANIFEST}): completed runs are kept, a stopped run
+     * is resumed, runs not yet started are run; then {@code aggregate.json} is written anew. The config file must still
+     * resolve (with the recorded overrides) to what it did when the repeat started.
+     */
+    public static Result resume(Path dir, Plugins plugins, List<String> commandLine, Events events) throws Exception {
+        Path file = dir.resolve(MANIFEST);
+        if (!Files.isRegularFile(file)) {
+            throw new InputException(InputException.Kind.ARGUMENT, dir + " has no " + MANIFEST + " (made before "
+                    + "repeats could be continued); resume its runs one by one with --resume " + dir.resolve("r<i>"));
+        }
+        Manifest m;
+        try {
+            m = Json.MAPPER.readValue(file.toFile(), Manifest.class);
+        } catch (IOException e) {
+            throw new InputException(InputException.Kind.ARGUMENT, file + " cannot be read: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+        }
+        if (!Files.isRegularFile(Path.of(m.config()))) {
+            throw new InputException(InputException.Kind.ARGUMENT, "the repeat's config " + m.config() + " is not "
+                    + "there; continue the repeat from the directory it was started in");
+        }
+        String sha = RunDirectory.sha256(ConfigWriter.toYaml(ConfigLoader.load(Path.of(m.config()), m.overrides(),
+                plugins.schema())));
+        if (!sha.equals(m.configSha256())) {
+            throw new InputException(InputException.Kind.ARGUMENT, m.config() + " has changed since the repeat in "
+                    + dir + " started; its later runs would not be the same experiment. Start a new repeat");
+        }
+        return runAll(dir, m, false, plugins, commandLine, events);
+    }
+
+    /**
+     * Runs (or resumes, or keeps) each of the manifest's runs in turn, then aggregates them. A {@code fresh} repeat
+     * whose first run directory cannot even be made leaves no folder behind.
+     */
+    private static Result runAll(Path dir, Manifest m, boolean fresh, Plugins plugins, List<String> commandLine,
+                                 Events events) throws Exception {
+        Path configFile = Path.of(m.config());
+        for (int i = 0; i < m.runs(); i++) {
+            long seed = seed(ConfigLoader.load(configFile, m.overrides(), plugins.schema()).seed(), i);
             Path runDir = dir.resolve(runName(i));
-            events.runStarting(dir, i, n, seed);
+            boolean started = Files.isRegularFile(runDir.resolve(RunProvenance.FILE));
+            if (started && RunProvenance.read(runDir).status() == RunProvenance.Status.COMPLETED) {
+                continue;
+            }
+            List<String> withSeed = new ArrayList<>(m.overrides());
+            withSeed.add("seed=" + seed);
+            events.runStarting(dir, i, m.runs(), seed);
             try {
-                Pipeline.run(ConfigLoader.load(configFile, withSeed, plugins.schema()), plugins, withSeed,
-                        commandLine, events, runDir);
+                if (started) {
+                    Pipeline.resume(runDir, plugins, commandLine, events);
+                } else {
+                    if (Files.exists(runDir)) {
+                        org.distill4j.spi.Checkpoint.deleteTree(runDir); // made, then stopped before it began
+                    }
+                    Pipeline.run(ConfigLoader.load(configFile, withSeed, plugins.schema()), plugins, withSeed,
+                            commandLine, events, runDir);
+                }
             } catch (Exception | Error e) {
-                if (i == 0 && !Files.exists(runDir)) {
+                if (fresh && i == 0 && !Files.exists(runDir)) {
+                    Files.deleteIfExists(dir.resolve(MANIFEST));
                     Files.deleteIfExists(dir);
                 } else {
                     events.runFailed(dir, runDir);

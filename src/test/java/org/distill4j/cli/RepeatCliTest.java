@@ -122,6 +122,63 @@ class RepeatCliTest {
         assertTrue(Files.size(dir.resolve("accuracy.png")) > 1000);
     }
 
+    /**
+     * A repeat killed (SIGKILL) during its second run continues with {@code train --resume <repeat folder>}: the first
+     * run is kept as it was, the second resumes from its checkpoint, the third runs, and the aggregate equals that of
+     * an uninterrupted repeat of the same config.
+     */
+    @Test
+    void aKilledRepeatContinuesToTheSameAggregate() throws Exception {
+        Path cfg = tinyConfig();
+        CliTest.Result ref = CliTest.run("train", "--config", cfg.toString(), "--repeat", "3", "--set",
+                "output.dir=" + tmp.resolve("ref"));
+        assertEquals(0, ref.code(), ref.err());
+        Path refDir = Path.of(ref.out().strip().lines().reduce((a, b) -> b).orElseThrow());
+
+        Path root = tmp.resolve("killed");
+        List<String> cmd = CliTest.javaCommand(List.of("-Xmx1g"), "train", "--config", cfg.toString(), "--repeat",
+                "3", "--set", "output.dir=" + root);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "repeat-killed.log").toFile()).start();
+        Path target = Path.of("r1", "checkpoints", "train-teacher", "epoch-1", "state.json");
+        Path found = null;
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        try {
+            while (found == null && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                found = LiveFiles.find(root, 7, x -> x.endsWith(target));
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        assertTrue(found != null, "the repeat ended before r1's first checkpoint; see target/repeat-killed.log");
+        Path dir = found.getParent().getParent().getParent().getParent().getParent();
+        assertFalse(Files.exists(dir.resolve("r2")));
+        String r0Provenance = Files.readString(dir.resolve("r0/provenance.json"));
+
+        CliTest.Result resumed = CliTest.run("train", "--resume", dir.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(dir.toString(), resumed.out().strip());
+        assertTrue(resumed.err().contains("repeat: run 2 of 3") && resumed.err().contains("repeat: run 3 of 3")
+                && !resumed.err().contains("repeat: run 1 of 3"), resumed.err());
+        assertEquals(r0Provenance, Files.readString(dir.resolve("r0/provenance.json")), "r0 was kept as it was");
+        assertEquals(1, Json.MAPPER.readTree(dir.resolve("r1/provenance.json").toFile()).path("resumed").size());
+        JsonNode a = Json.MAPPER.readTree(refDir.resolve("aggregate.json").toFile());
+        JsonNode b = Json.MAPPER.readTree(dir.resolve("aggregate.json").toFile());
+        assertEquals(a.path("models"), b.path("models"));
+        assertEquals(a.path("distillation_gain"), b.path("distillation_gain"));
+        assertEquals(3, b.path("runs").size());
+
+        CliTest.Result again = CliTest.run("train", "--resume", dir.toString());
+        assertEquals(0, again.code(), "a finished repeat resumes to itself: " + again.err());
+        Files.writeString(cfg, Files.readString(cfg).replace("epochs: 1, batch_size: 64, optimizer: {type: adam, "
+                + "lr: 0.001}", "epochs: 2, batch_size: 64, optimizer: {type: adam, lr: 0.001}"));
+        CliTest.Result changed = CliTest.run("train", "--resume", dir.toString());
+        assertEquals(2, changed.code());
+        assertTrue(changed.err().startsWith("error: " + cfg + " has changed since the repeat in " + dir), changed.err());
+    }
+
     @Test
     void badRepeatArgumentsAreOneLineErrors() throws IOException {
         Path cfg = tinyConfig();
@@ -131,7 +188,7 @@ class RepeatCliTest {
         CliTest.Result withResume = CliTest.run("train", "--repeat", "3", "--resume", "x");
         assertEquals(2, withResume.code());
         assertTrue(withResume.err().startsWith("error: --repeat runs a config anew and cannot be used with --resume;"
-                + " resume one run of a repeat with --resume <repeat-folder>/r<i>\n"), withResume.err());
+                + " continue a repeat with --resume <repeat-folder>\n"), withResume.err());
         CliTest.Result badKey = CliTest.run("train", "--config", cfg.toString(), "--repeat", "2", "--set", "nope=1");
         assertEquals(2, badKey.code());
         assertEquals(1, badKey.err().lines().count(), badKey.err());
