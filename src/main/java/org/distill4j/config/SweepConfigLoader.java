@@ -88,6 +88,10 @@ public final class SweepConfigLoader {
             named.put("report.columns[" + i + "]", cfg.report().columns().get(i));
         }
         named.forEach((at, metric) -> {
+            if (metric.startsWith("repeat.") && cfg.repeat() < 2) {
+                throw new ConfigException(at, "'" + metric + "' reads a trial's aggregate over its runs; set repeat: "
+                        + "2 or more");
+            }
             String problem = metrics.problem(metric, base);
             if (problem != null) {
                 throw new ConfigException(at, problem);

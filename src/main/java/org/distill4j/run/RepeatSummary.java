@@ -70,6 +70,32 @@ public record RepeatSummary(String name, List<Run> runs, Map<String, Model> mode
                        @JsonProperty("ci_high") Double ciHigh, @JsonProperty("above_zero") Boolean aboveZero) {
     }
 
+    /**
+     * Why {@code metric}, a sweep's {@code repeat.<figure>} (a dotted path to a number in a trial's
+     * {@code aggregate.json}), cannot be one for a repeated trial of {@code base}; null when it can.
+     */
+    public static String metricProblem(String metric, org.distill4j.config.RunConfig base) {
+        String[] seg = metric.split("\\.", -1);
+        String layout = "; a trial's aggregate holds repeat.models.<model>.<test_accuracy|validation_accuracy>."
+                + "<n|mean|sd|min|max> and repeat.<distillation_gain|validation_gain>.<n|mean|sd|ci_low|ci_high>";
+        if (seg.length == 3 && (seg[1].equals("distillation_gain") || seg[1].equals("validation_gain"))) {
+            return List.of("n", "mean", "sd", "level", "ci_low", "ci_high").contains(seg[2]) ? null
+                    : "'" + seg[2] + "' is not a number of a gain" + layout;
+        }
+        if (seg.length == 5 && seg[1].equals("models")) {
+            String model = RunSummary.metricProblem("models." + seg[2] + ".test_accuracy", base);
+            if (model != null) {
+                return model;
+            }
+            if (!seg[3].equals("test_accuracy") && !seg[3].equals("validation_accuracy")) {
+                return "'" + seg[3] + "' is not aggregated over a repeat's runs" + layout;
+            }
+            return List.of("n", "mean", "sd", "min", "max").contains(seg[4]) ? null
+                    : "'" + seg[4] + "' is not a number of a spread" + layout;
+        }
+        return "'" + metric + "' is not in a trial's aggregate" + layout;
+    }
+
     /** Writes {@code aggregate.json} in the repeat folder {@code dir} (atomically). */
     public void write(Path dir) throws IOException {
         Json.write(dir.resolve(FILE), this);

@@ -62,7 +62,7 @@ public final class Sweep {
      * Starts a new sweep from {@code file} under its {@code output.dir} or {@code outputDir}; returns its directory.
      */
     public static Path start(Path file, Plugins plugins, ExecutorChoice choice, Path outputDir) throws Exception {
-        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file, plugins.schema(), RunSummary::metricProblem);
+        SweepConfigLoader.Loaded l = SweepConfigLoader.load(file, plugins.schema(), Sweep::metricProblem);
         SweepConfig cfg = l.config();
         // checks it (e.g. that sbatch exists) before anything is written
         TrialExecutor executor = TrialExecutors.create(cfg, choice, null);
@@ -369,5 +369,11 @@ public final class Sweep {
             t.feasible = false;
             t.reason = "infeasible: " + String.join("; ", broken);
         }
+    }
+
+    /** A metric's problem: {@code repeat.*} paths against a trial's aggregate, the others against a run's summary. */
+    public static String metricProblem(String metric, org.distill4j.config.RunConfig base) {
+        return metric.startsWith("repeat.") ? org.distill4j.run.RepeatSummary.metricProblem(metric, base)
+                : RunSummary.metricProblem(metric, base);
     }
 }

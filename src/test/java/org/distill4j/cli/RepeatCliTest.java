@@ -176,7 +176,8 @@ class RepeatCliTest {
                 + "lr: 0.001}", "epochs: 2, batch_size: 64, optimizer: {type: adam, lr: 0.001}"));
         CliTest.Result changed = CliTest.run("train", "--resume", dir.toString());
         assertEquals(2, changed.code());
-        assertTrue(changed.err().startsWith("error: " + cfg + " has changed since the repeat in " + dir), changed.err());
+        assertTrue(changed.err().startsWith("error: " + cfg + " has changed since the repeat in " + dir),
+                changed.err());
     }
 
     @Test

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.distill4j.run.RunSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SweepConfigLoaderTest {
     private static final Schema SCHEMA = Plugins.BUILTIN.schema();
-    private static final SweepConfigLoader.MetricCheck METRICS = RunSummary::metricProblem;
+    private static final SweepConfigLoader.MetricCheck METRICS = org.distill4j.sweep.Sweep::metricProblem;
     @TempDir
     Path tmp;
 
@@ -108,6 +107,27 @@ class SweepConfigLoaderTest {
                 + "constraints: ['stages.distill.val_acc >= 0.1', 'models.teacher.test_top5_accuracy > 0']\n"
                 + "report: {columns: [wall_s, stages.evaluate.anything]}\n");
         assertEquals("distillation_gain", SweepConfigLoader.load(ok, SCHEMA, METRICS).config().secondary().metric());
+    }
+
+    /** {@code repeat.<figure>} reads a repeated trial's aggregate: checked against its layout, refused without it. */
+    @Test
+    void repeatFiguresAreCheckedAgainstTheAggregate() throws Exception {
+        String space = "space:\n  stages.distill.temperature: {choice: [2, 4]}\n";
+        String objective = "objective: {metric: repeat.validation_gain.mean, goal: maximize}\n";
+        Path ok = write(space + objective + "repeat: 3\nconstraints: ['repeat.distillation_gain.ci_low > 0']\n"
+                + "report: {columns: [repeat.models.student.test_accuracy.sd]}\n");
+        assertEquals("repeat.validation_gain.mean", SweepConfigLoader.load(ok, SCHEMA, METRICS).config().objective()
+                .metric());
+        assertEquals("objective.metric: 'repeat.validation_gain.mean' reads a trial's aggregate over its runs; set "
+                + "repeat: 2 or more", error(space + objective));
+        assertEquals("report.columns[0]: 'median' is not a number of a spread; a trial's aggregate holds "
+                + "repeat.models.<model>.<test_accuracy|validation_accuracy>.<n|mean|sd|min|max> and "
+                + "repeat.<distillation_gain|validation_gain>.<n|mean|sd|ci_low|ci_high>",
+                error(space + objective + "repeat: 3\nreport: {columns: [repeat.models.student.test_accuracy.median]}"
+                        + "\n"));
+        assertEquals("report.columns[0]: no model 'studnet' in the base config; models: teacher, baseline, student",
+                error(space + objective + "repeat: 3\nreport: {columns: [repeat.models.studnet.test_accuracy.mean]}"
+                        + "\n"));
     }
 
     /** A sweep named after its file says so when that name is not a valid one. */

@@ -81,7 +81,8 @@ class ExtensionTest {
 
         assertEquals("error: stages[2].factor: must be > 0, got -1",
                 train(WITH_TOYS, config, output, "stages.scale-weights.factor=-1").err().strip());
-        assertEquals("error: stages[1].loss.type: unknown loss 'logit-matching'; known: at, combined, dist, dkd, hint, kd",
+        assertEquals("error: stages[1].loss.type: unknown loss 'logit-matching'; known: at, combined, dist, dkd, "
+                + "hint, kd",
                 train(Plugins.BUILTIN, config, output).err().strip());
         Result unknown = train(Plugins.BUILTIN.loss(LogitMatchingLoss.TYPE), config, output);
         assertEquals(2, unknown.code());
