@@ -38,4 +38,24 @@ final class LiveFiles {
             }
         }
     }
+
+    /**
+     * Waits (up to five minutes) for a path ending in {@code target} below {@code root} while {@code p} runs, then
+     * kills {@code p} (SIGKILL) and waits for it to end; returns the path, or null when {@code p} ended or time ran
+     * out first.
+     */
+    static Path killWhenWritten(Process p, Path root, Path target) throws Exception {
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        Path found = null;
+        try {
+            while (found == null && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                found = find(root, 7, x -> x.endsWith(target));
+            }
+        } finally {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        return found;
+    }
 }

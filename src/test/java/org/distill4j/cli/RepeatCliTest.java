@@ -140,18 +140,8 @@ class RepeatCliTest {
                 "3", "--set", "output.dir=" + root);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "repeat-killed.log").toFile()).start();
-        Path target = Path.of("r1", "checkpoints", "train-teacher", "epoch-1", "state.json");
-        Path found = null;
-        long deadline = System.nanoTime() + 300_000_000_000L;
-        try {
-            while (found == null && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-                found = LiveFiles.find(root, 7, x -> x.endsWith(target));
-            }
-        } finally {
-            p.destroyForcibly();
-            p.waitFor();
-        }
+        Path found = LiveFiles.killWhenWritten(p, root, Path.of("r1", "checkpoints", "train-teacher", "epoch-1",
+                "state.json"));
         assertTrue(found != null, "the repeat ended before r1's first checkpoint; see target/repeat-killed.log");
         Path dir = found.getParent().getParent().getParent().getParent().getParent();
         assertFalse(Files.exists(dir.resolve("r2")));

@@ -63,18 +63,7 @@ class ResumeCliTest {
      */
     static Path killAt(Path root, String checkpoint) throws Exception {
         Process p = start(root);
-        long deadline = System.nanoTime() + 300_000_000_000L;
-        Path target = Path.of("checkpoints").resolve(checkpoint).resolve("state.json");
-        Path found = null;
-        try {
-            while (found == null && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-                found = LiveFiles.find(root, 7, x -> x.endsWith(target));
-            }
-        } finally {
-            p.destroyForcibly();
-            p.waitFor();
-        }
+        Path found = LiveFiles.killWhenWritten(p, root, Path.of("checkpoints", checkpoint, "state.json"));
         assertNotNull(found, "the run ended or timed out before writing " + checkpoint + "; see target/"
                 + root.getFileName() + ".log");
         return found.getParent().getParent().getParent().getParent();
