@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.distill4j.run.RunSummary;
+import org.distill4j.sweep.Sweep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -537,7 +537,7 @@ class ConfigLoaderTest {
             assertTrue(yamls.size() >= 3, "configs: " + yamls);
             for (Path p : yamls) {
                 if (p.startsWith(Path.of("configs", "sweeps"))) {
-                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p, SCHEMA, RunSummary::metricProblem)
+                    assertInstanceOf(SweepConfig.class, SweepConfigLoader.load(p, SCHEMA, Sweep::metricProblem)
                             .config(), p.toString());
                     continue;
                 }
