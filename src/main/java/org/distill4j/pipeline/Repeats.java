@@ -148,8 +148,9 @@ public final class Repeats {
     private static Result runAll(Path dir, Manifest m, boolean fresh, Plugins plugins, List<String> commandLine,
                                  Events events) throws Exception {
         Path configFile = Path.of(m.config());
+        long master = ConfigLoader.load(configFile, m.overrides(), plugins.schema()).seed();
         for (int i = 0; i < m.runs(); i++) {
-            long seed = seed(ConfigLoader.load(configFile, m.overrides(), plugins.schema()).seed(), i);
+            long seed = seed(master, i);
             Path runDir = dir.resolve(runName(i));
             boolean started = Files.isRegularFile(runDir.resolve(RunProvenance.FILE));
             if (started && RunProvenance.read(runDir).status() == RunProvenance.Status.COMPLETED) {
