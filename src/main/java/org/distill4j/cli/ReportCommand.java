@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 "Write the report of a sweep (leaderboard.csv, sweep.json, objective/Pareto/per-parameter PNGs, "
                         + "report.html)",
                 "of a train --repeat folder (accuracy.png, report.html: mean ± sd per model, the paired gain and "
-                        + "its 95% interval, one row per run),",
+                        + "its 95%% interval, one row per run),",
                 "or of a run (loss.png, accuracy.png, report.html) into its directory, print the leaderboard or "
                         + "table, and the HTML path."})
 final class ReportCommand implements Callable<Integer> {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
                 "Writes experiments/<config-name>/<timestamp>-<hash>/ and prints its path.",
                 "--resume <run-dir> continues an interrupted run from its last checkpoint (end of each epoch);",
                 "--resume <repeat-folder> continues a repeat: keeps its completed runs, resumes the stopped one and"
-                        + " runs the rest.",
+                        + " runs the rest; a second process resuming the same repeat (one core each) shares its runs.",
                 "--repeat N runs the config N times under N seeds into <output>/<config-name>/repeat-<stamp>-<hash>/"
                         + " (runs r0, r1, ... and aggregate.json) and prints that folder's path."})
 final class TrainCommand implements Callable<Integer> {
@@ -37,7 +37,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "N",
             description = "Run the config N >= 2 times, under N seeds (run 0 keeps the config's seed), one after the "
                     + "other, and write aggregate.json: each model's test accuracy (mean, sd, min, max) and the "
-                    + "distilled student's gain over the baseline with its 95% confidence interval.")
+                    + "distilled student's gain over the baseline with its 95%% confidence interval.")
     Integer repeat;
 
     @CommandLine.ParentCommand
@@ -73,6 +73,20 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void runStarting(Path repeatDir, int i, int n, long seed) {
                 err.println("repeat: run " + (i + 1) + " of " + n + " (seed " + seed + ")");
+                err.flush();
+            }
+
+            @Override
+            public void runElsewhere(Path repeatDir, String run) {
+                err.println("repeat: " + run + " is being run by another process; skipped here");
+                err.flush();
+            }
+
+            @Override
+            public void aggregatePartial(Path repeatDir, List<String> runs) {
+                err.println("repeat: " + String.join(", ", runs) + (runs.size() == 1 ? " is" : " are")
+                        + " not completed; aggregate.json counts the completed runs (the process that completes the"
+                        + " last run writes the whole aggregate; distill aggregate " + repeatDir + " rewrites it)");
                 err.flush();
             }
 

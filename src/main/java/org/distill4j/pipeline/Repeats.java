@@ -19,6 +19,7 @@ import org.distill4j.config.RunConfig;
 import org.distill4j.config.Schema;
 import org.distill4j.math.Stats;
 import org.distill4j.plugins.Plugins;
+import org.distill4j.run.ExclusiveLock;
 import org.distill4j.run.Json;
 import org.distill4j.run.ModelResult;
 import org.distill4j.run.RepeatSummary;
@@ -37,6 +38,12 @@ import org.distill4j.run.Seeds;
  * {@code train --resume <repeat folder>} continues a repeat that was stopped: completed runs are kept, a stopped one
  * is resumed from its checkpoint, and the runs not yet started are run. The same {@code --repeat} command again makes
  * a new folder.
+ *
+ * <p>Several processes may work on one repeat: each claims a run by an OS lock on {@code .r<i>.lock} in the folder
+ * before it runs, resumes or keeps it, and skips a run another process has claimed. So a second {@code train --resume
+ * <repeat folder>} started beside the first (one core each) runs the runs the first has not reached. Each process
+ * writes {@code aggregate.json} of the runs completed when it ends; the one that completes the last run writes the
+ * whole aggregate.
  */
 public final class Repeats {
     /** The 95% confidence level of the distillation gain's interval. */
@@ -77,6 +84,14 @@ public final class Repeats {
 
         /** A run failed (its exception follows); the runs after it are not run. */
         default void runFailed(Path repeatDir, Path runDir) {
+        }
+
+        /** Run {@code run} is skipped here: another process is running it. */
+        default void runElsewhere(Path repeatDir, String run) {
+        }
+
+        /** The aggregate just written lacks {@code runs}, not completed (another process may be running them). */
+        default void aggregatePartial(Path repeatDir, List<String> runs) {
         }
     }
 
@@ -150,38 +165,73 @@ public final class Repeats {
         Path configFile = Path.of(m.config());
         long master = ConfigLoader.load(configFile, m.overrides(), plugins.schema()).seed();
         for (int i = 0; i < m.runs(); i++) {
-            long seed = seed(master, i);
-            Path runDir = dir.resolve(runName(i));
-            boolean started = Files.isRegularFile(runDir.resolve(RunProvenance.FILE));
-            if (started && RunProvenance.read(runDir).status() == RunProvenance.Status.COMPLETED) {
-                continue;
-            }
-            List<String> withSeed = new ArrayList<>(m.overrides());
-            withSeed.add("seed=" + seed);
-            events.runStarting(dir, i, m.runs(), seed);
-            try {
-                if (started) {
-                    Pipeline.resume(runDir, plugins, commandLine, events);
-                } else {
-                    if (Files.exists(runDir)) {
-                        org.distill4j.spi.Checkpoint.deleteTree(runDir); // made, then stopped before it began
-                    }
-                    Pipeline.run(ConfigLoader.load(configFile, withSeed, plugins.schema()), plugins, withSeed,
-                            commandLine, events, runDir);
-                }
-            } catch (Exception | Error e) {
-                if (fresh && i == 0 && !Files.exists(runDir)) {
-                    Files.deleteIfExists(dir.resolve(MANIFEST));
-                    Files.deleteIfExists(dir);
-                } else {
-                    events.runFailed(dir, runDir);
-                }
-                throw e;
+            int run = i;
+            boolean claimed = ExclusiveLock.tryHolding(dir.resolve(claimFile(i)), () -> {
+                runOne(dir, m, run, seed(master, run), fresh, plugins, commandLine, events);
+                return null;
+            });
+            if (!claimed) {
+                events.runElsewhere(dir, runName(i));
             }
         }
         RepeatSummary summary = aggregate(dir, plugins.schema());
         summary.write(dir);
+        List<String> pending = new ArrayList<>();
+        for (int i = 0; i < m.runs(); i++) {
+            String name = runName(i);
+            if (summary.runs().stream().noneMatch(r -> r.dir().equals(name) && r.completed())) {
+                pending.add(name);
+            }
+        }
+        if (!pending.isEmpty()) {
+            events.aggregatePartial(dir, pending);
+        }
         return new Result(dir, summary);
+    }
+
+    /**
+     * The lock file by which one process claims run {@code i} of a repeat (beside the run directory, which may not
+     * exist yet), so that several processes continuing one repeat share its runs.
+     */
+    static String claimFile(int i) {
+        return "." + runName(i) + ".lock";
+    }
+
+    /** Runs, resumes or keeps run {@code i}, whose claim this process holds. */
+    private static void runOne(Path dir, Manifest m, int i, long seed, boolean fresh, Plugins plugins,
+                               List<String> commandLine, Events events) throws Exception {
+        Path runDir = dir.resolve(runName(i));
+        boolean started = Files.isRegularFile(runDir.resolve(RunProvenance.FILE));
+        if (started && RunProvenance.read(runDir).status() == RunProvenance.Status.COMPLETED) {
+            return;
+        }
+        if (started && !ExclusiveLock.tryHolding(runDir.resolve(Pipeline.LOCK), () -> null)) {
+            events.runElsewhere(dir, runName(i)); // a process that does not claim runs is in it
+            return;
+        }
+        List<String> withSeed = new ArrayList<>(m.overrides());
+        withSeed.add("seed=" + seed);
+        events.runStarting(dir, i, m.runs(), seed);
+        try {
+            if (started) {
+                Pipeline.resume(runDir, plugins, commandLine, events);
+            } else {
+                if (Files.exists(runDir)) {
+                    org.distill4j.spi.Checkpoint.deleteTree(runDir); // made, then stopped before it began
+                }
+                Pipeline.run(ConfigLoader.load(Path.of(m.config()), withSeed, plugins.schema()), plugins, withSeed,
+                        commandLine, events, runDir);
+            }
+        } catch (Exception | Error e) {
+            if (fresh && i == 0 && !Files.exists(runDir)) {
+                Files.deleteIfExists(dir.resolve(claimFile(0)));
+                Files.deleteIfExists(dir.resolve(MANIFEST));
+                Files.deleteIfExists(dir);
+            } else {
+                events.runFailed(dir, runDir);
+            }
+            throw e;
+        }
     }
 
     private static Path createRepeat(Path root, String name, String resolved) {

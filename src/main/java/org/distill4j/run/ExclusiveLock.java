@@ -31,6 +31,21 @@ public final class ExclusiveLock {
         }
     }
 
+    /**
+     * Runs {@code work} holding the lock on {@code lockFile} and returns true; returns false without running it when
+     * another process (or another holder in this one) holds the lock.
+     */
+    public static boolean tryHolding(Path lockFile, Callable<?> work) throws Exception {
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(ch)) {
+            if (lock == null) {
+                return false;
+            }
+            work.call();
+            return true;
+        }
+    }
+
     /** The lock, or null when another process, or another holder in this one, has it. */
     private static FileLock tryLock(FileChannel ch) throws java.io.IOException {
         try {

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.distill4j.run.Json;
@@ -125,7 +128,8 @@ class RepeatCliTest {
     /**
      * A repeat killed (SIGKILL) during its second run continues with {@code train --resume <repeat folder>}: the first
      * run is kept as it was, the second resumes from its checkpoint, the third runs, and the aggregate equals that of
-     * an uninterrupted repeat of the same config.
+     * an uninterrupted repeat of the same config. While another process holds the second run's claim, a resume skips
+     * it, runs the third and writes the aggregate of the completed runs; the next resume completes the second.
      */
     @Test
     void aKilledRepeatContinuesToTheSameAggregate() throws Exception {
@@ -147,11 +151,29 @@ class RepeatCliTest {
         assertFalse(Files.exists(dir.resolve("r2")));
         String r0Provenance = Files.readString(dir.resolve("r0/provenance.json"));
 
+        // another process holds r1 (its claim lock): this one keeps r0, skips r1, runs r2 and aggregates r0 and r2
+        CliTest.Result shared;
+        try (FileChannel ch = FileChannel.open(dir.resolve(".r1.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+            shared = CliTest.run("train", "--resume", dir.toString());
+        }
+        assertEquals(0, shared.code(), shared.err());
+        assertTrue(shared.err().contains("repeat: r1 is being run by another process; skipped here")
+                && shared.err().contains("repeat: run 3 of 3") && !shared.err().contains("repeat: run 2 of 3")
+                && shared.err().contains("repeat: r1 is not completed; aggregate.json counts the completed runs"),
+                shared.err());
+        JsonNode partial = Json.MAPPER.readTree(dir.resolve("aggregate.json").toFile());
+        assertEquals(2, partial.path("models").path("student").path("test_accuracy").path("n").asInt());
+        assertFalse(partial.path("runs").get(1).path("completed").asBoolean());
+        assertEquals(0, Json.MAPPER.readTree(dir.resolve("r1/provenance.json").toFile()).path("resumed").size(),
+                "r1 was not touched");
+
         CliTest.Result resumed = CliTest.run("train", "--resume", dir.toString());
         assertEquals(0, resumed.code(), resumed.err());
         assertEquals(dir.toString(), resumed.out().strip());
-        assertTrue(resumed.err().contains("repeat: run 2 of 3") && resumed.err().contains("repeat: run 3 of 3")
-                && !resumed.err().contains("repeat: run 1 of 3"), resumed.err());
+        assertTrue(resumed.err().contains("repeat: run 2 of 3") && !resumed.err().contains("repeat: run 3 of 3")
+                && !resumed.err().contains("repeat: run 1 of 3") && !resumed.err().contains("not completed"),
+                resumed.err());
         assertEquals(r0Provenance, Files.readString(dir.resolve("r0/provenance.json")), "r0 was kept as it was");
         assertEquals(1, Json.MAPPER.readTree(dir.resolve("r1/provenance.json").toFile()).path("resumed").size());
         JsonNode a = Json.MAPPER.readTree(refDir.resolve("aggregate.json").toFile());
