@@ -85,7 +85,7 @@ public final class Pipeline {
         checkBatches(config, models, input, Math.max(splits.train().size(), splits.test().size()));
         checkFeatureLayers(config, models, input);
         for (Stage s : stages) {
-            s.check(models);
+            s.check(config, models);
         }
         return new Prepared(config, stages, splits, train, validation, test, backend, input, models);
     }

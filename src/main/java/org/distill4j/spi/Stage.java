@@ -2,6 +2,7 @@ package org.distill4j.spi;
 
 import java.util.Map;
 import org.distill4j.config.ModelSlot;
+import org.distill4j.config.RunConfig;
 import org.distill4j.model.Net;
 
 /**
@@ -14,8 +15,8 @@ public interface Stage {
 
     /**
      * Checks the stage's settings against the models the run starts with (layer names, ranks), before the run
-     * directory exists; throws a config error naming the YAML path.
+     * directory exists; throws a config error naming the YAML path. {@code config} is the whole run's config.
      */
-    default void check(Map<ModelSlot, Net> models) {
+    default void check(RunConfig config, Map<ModelSlot, Net> models) {
     }
 }

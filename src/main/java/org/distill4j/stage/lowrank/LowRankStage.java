@@ -61,7 +61,7 @@ public final class LowRankStage implements Stage {
     }
 
     @Override
-    public void check(Map<ModelSlot, Net> models) {
+    public void check(org.distill4j.config.RunConfig run, Map<ModelSlot, Net> models) {
         Map<String, long[]> layers = layers(models.get(config.model()));
         if (config.rank() != null) {
             for (Map.Entry<String, long[]> e : layers.entrySet()) {

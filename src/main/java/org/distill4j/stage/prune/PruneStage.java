@@ -48,7 +48,7 @@ public final class PruneStage implements Stage {
     }
 
     @Override
-    public void check(Map<ModelSlot, Net> models) {
+    public void check(org.distill4j.config.RunConfig run, Map<ModelSlot, Net> models) {
         if (config.structure() == PruneStageConfig.Structure.FILTERS) {
             if (units(models.get(config.model())).isEmpty()) {
                 throw new ConfigException(path + ".structure", "the " + config.model().yaml()

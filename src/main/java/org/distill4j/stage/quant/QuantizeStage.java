@@ -49,7 +49,7 @@ public final class QuantizeStage implements Stage {
     }
 
     @Override
-    public void check(Map<ModelSlot, Net> models) {
+    public void check(org.distill4j.config.RunConfig run, Map<ModelSlot, Net> models) {
         if (layers(models.get(config.model())).isEmpty()) {
             throw new ConfigException(path + ".skip", "skips every weight layer of the " + config.model().yaml()
                     + "; nothing left to quantize");

@@ -1,6 +1,7 @@
 package org.distill4j.stage.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.distill4j.config.BatchUse;
@@ -13,17 +14,27 @@ import org.distill4j.config.StageConfig;
 import org.distill4j.config.SlotUse;
 import org.distill4j.config.ConfigBinder;
 
-/** {@code type: train} — plain cross-entropy training of the teacher, the student or the from-scratch baseline. */
-@JsonPropertyOrder({"type", "name", "model", "epochs", "batch_size", "optimizer"})
-public record TrainStageConfig(String name, ModelSlot model, int epochs, int batchSize, OptimizerConfig optimizer)
+/**
+ * {@code type: train} — plain cross-entropy training of the teacher, the student or the from-scratch baseline; with
+ * {@code reuse: <folder>}, the model a run under that folder trained in this same stage (same seed, dataset, model
+ * section and stage) is loaded instead.
+ */
+@JsonPropertyOrder({"type", "name", "model", "epochs", "batch_size", "optimizer", "reuse"})
+public record TrainStageConfig(String name, ModelSlot model, int epochs, int batchSize, OptimizerConfig optimizer,
+                               @JsonInclude(JsonInclude.Include.NON_NULL) String reuse)
         implements StageConfig {
     public static final String TYPE = "train";
+    /** The key naming a folder of runs whose model trained by this same stage is loaded instead (see ReusedModel). */
+    public static final String REUSE = "reuse";
 
     public TrainStageConfig {
         if (model == null) {
             throw ConfigException.field("model", "missing; allowed: teacher, baseline, student");
         }
         new TrainingConfig(epochs, batchSize, optimizer);
+        if (reuse != null && reuse.isBlank()) {
+            throw ConfigException.field(REUSE, "must name a run directory or a folder of runs, got an empty string");
+        }
         if (name == null) {
             name = TYPE + "-" + model.yaml();
         }
@@ -37,7 +48,8 @@ public record TrainStageConfig(String name, ModelSlot model, int epochs, int bat
     /** Binds a {@code type: train} section. */
     public static TrainStageConfig bind(Obj o) {
         return o.build(() -> new TrainStageConfig(o.string("name", null), o.enumValue("model", ModelSlot.class, null),
-                o.integer("epochs", 1), o.integer("batch_size", 128), ConfigBinder.optimizer(o)));
+                o.integer("epochs", 1), o.integer("batch_size", 128), ConfigBinder.optimizer(o),
+                o.string(REUSE, null)));
     }
 
     @Override
