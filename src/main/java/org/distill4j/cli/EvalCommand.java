@@ -11,6 +11,7 @@ import org.distill4j.data.FashionMnist;
 import org.distill4j.eval.EvalResult;
 import org.distill4j.eval.Evaluator;
 import org.distill4j.model.Net;
+import org.distill4j.onnx.OnnxSession;
 import org.distill4j.run.Env;
 import org.distill4j.run.Json;
 import picocli.CommandLine;
@@ -19,12 +20,13 @@ import picocli.CommandLine.Option;
 
 /** {@code distill eval}: accuracy, top-5, per-class accuracy and confusion matrix of a saved model. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a saved model zip on a dataset's test (or train) split.")
+        description = "Evaluate a saved model (zip, .d4jc or .onnx) on a dataset's test (or train) split.")
 final class EvalCommand implements Callable<Integer> {
     enum Split { test, train }
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE",
-            description = "A model zip written by a run (e.g. experiments/.../distill.zip) or a compact .d4jc export.")
+            description = "A model zip written by a run (e.g. experiments/.../distill.zip), a compact .d4jc export, or"
+                    + " an .onnx export (run by ONNX Runtime).")
     Path model;
 
     @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist",
@@ -57,6 +59,15 @@ final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
         DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
+        if (OnnxSession.isOnnx(model)) {
+            try (OnnxSession onnx = OnnxSession.open(model, Runtime.getRuntime().availableProcessors(), null)) {
+                FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
+                ImageDataset test = s.test();
+                onnx.checkFits(test.pixelsPerImage(), test.numClasses(), "--model " + model);
+                return print(Evaluator.evaluate(x -> onnx.runFlat(Evaluator.floats(x), (int) x.size(0)),
+                        new Batches(split == Split.test ? s.test() : s.train(), null), batchSize));
+            }
+        }
         Net net = Net.load(model);
         FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
         ImageDataset test = s.test();
@@ -69,8 +80,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size: " + e.getMessage()
                     .replace("use a smaller batch_size", "use a smaller --batch-size"));
         }
-        EvalResult r = Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null),
-                batchSize);
+        return print(Evaluator.evaluate(net, new Batches(split == Split.test ? s.test() : s.train(), null),
+                batchSize));
+    }
+
+    private int print(EvalResult r) throws java.io.IOException {
         spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));
         spec.commandLine().getOut().flush();
         if (json != null) {

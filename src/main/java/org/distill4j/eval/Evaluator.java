@@ -19,6 +19,19 @@ public final class Evaluator {
     }
 
     public static EvalResult evaluate(Net net, Batches data, int batchSize) {
+        return evaluate(x -> floats(net.output(x)), data, batchSize);
+    }
+
+    /**
+     * What gives logits for a batch: row-major {@code [rows, classes]} floats for the flat feature rows {@code x}
+     * (a distill4j network, or a model another runtime runs).
+     */
+    public interface Model {
+        float[] logits(INDArray x);
+    }
+
+    /** {@link #evaluate(Net, Batches, int)} of any {@link Model}. */
+    public static EvalResult evaluate(Model net, Batches data, int batchSize) {
         int n = data.data().size();
         int k = data.data().numClasses();
         int[] labels = data.data().labels();
@@ -89,7 +102,7 @@ public final class Evaluator {
         int k = data.data().numClasses();
         int[] labels = data.data().labels();
         int[] hits = {0};
-        forEachRow(net, data, batchSize, n, "accuracy", (i, logits, row) -> {
+        forEachRow(x -> floats(net.output(x)), data, batchSize, n, "accuracy", (i, logits, row) -> {
             if (argmax(logits, row, k) == labels[i]) {
                 hits[0]++;
             }
@@ -103,13 +116,13 @@ public final class Evaluator {
     }
 
     /** Runs the first {@code n} examples through {@code net} in batches (inference mode, with progress). */
-    private static void forEachRow(Net net, Batches data, int batchSize, int n, String task, RowVisitor visitor) {
+    private static void forEachRow(Model net, Batches data, int batchSize, int n, String task, RowVisitor visitor) {
         int k = data.data().numClasses();
         int[] order = data.inOrder();
         try (Progress pb = Progress.steps(task + " " + data.data().name(), n, "examples")) {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
-                float[] logits = floats(net.output(data.features(order, from, to, null)));
+                float[] logits = net.logits(data.features(order, from, to, null));
                 for (int i = from; i < to; i++) {
                     visitor.visit(i, logits, (i - from) * k);
                 }

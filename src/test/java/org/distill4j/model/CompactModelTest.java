@@ -37,14 +37,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * bit widths and float layers, export → load gives bitwise-equal parameters and logits; block sizes match
  * hand-computed byte counts.
  */
-class CompactModelTest {
-    static final Architectures.InputShape IN = new Architectures.InputShape(1, 28, 28);
+public class CompactModelTest {
+    public static final Architectures.InputShape IN = new Architectures.InputShape(1, 28, 28);
 
     @TempDir
     Path dir;
 
     /** Randomly sparsifies and quantizes each weight layer of {@code net} in place; returns the quantized codes. */
-    static Map<String, Quantizer.Channels> compressRandomly(Net net, Random r) {
+    public static Map<String, Quantizer.Channels> compressRandomly(Net net, Random r) {
         Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
         for (WeightLayers.WeightLayer l : WeightLayers.of(net)) {
             float[] rows = l.rows(net);
