@@ -85,6 +85,17 @@ public final class ThroughputBench {
     }
 
     /**
+     * Inference of an ONNX model in ONNX Runtime ({@code session}, with its own thread count) on the same batches,
+     * handed over as the flat float rows the session takes.
+     */
+    public Row inferOnnx(String name, org.distill4j.onnx.OnnxSession session) {
+        return new Row("infer-onnx:" + name, "infer-onnx", () -> {
+            List<float[]> rows = xs.stream().map(org.distill4j.eval.Evaluator::floats).toList();
+            return k -> session.run(rows.get(k % rows.size()), batch);
+        });
+    }
+
+    /**
      * A distillation step. With {@code cached}, the teacher's logits for the cycled batches are computed
      * before timing and each step gathers its rows and appends the one-hot labels (what the distill stage
      * does with its cache); otherwise the teacher runs on every batch in inference mode.

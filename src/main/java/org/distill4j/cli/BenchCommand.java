@@ -53,6 +53,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "Benchmark this config's teacher and student instead of the reference networks.")
     Path config;
 
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "Benchmark inference of this model "
+            + "instead (repeatable): an .onnx file in ONNX Runtime at each of --onnx-threads, or a model zip or .d4jc "
+            + "in DL4J (its threads: OMP_NUM_THREADS).")
+    List<Path> models = new ArrayList<>();
+
+    @Option(names = "--onnx-threads", paramLabel = "N", split = ",", defaultValue = "1,2",
+            description = "ONNX Runtime intra-op threads for each .onnx --model (default: ${DEFAULT-VALUE}).")
+    List<Integer> onnxThreads = new ArrayList<>();
+
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key of --config (repeatable).")
     List<String> overrides = new ArrayList<>();
 
@@ -96,12 +105,47 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--batch, --iters and --repeats must be >= 1, --warmup >= 0");
         }
+        if (!models.isEmpty() && config != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --model or --config, not both");
+        }
+        if (onnxThreads.stream().anyMatch(t -> t < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--onnx-threads must be >= 1, got "
+                    + onnxThreads);
+        }
+        List<org.distill4j.onnx.OnnxSession> sessions = new ArrayList<>();
+        try {
+            return measure(sessions);
+        } finally {
+            sessions.forEach(org.distill4j.onnx.OnnxSession::close);
+        }
+    }
+
+    private int measure(List<org.distill4j.onnx.OnnxSession> sessions) throws IOException {
         Map<String, JsonNode> peerRows = peer == null ? Map.of() : readPeer(peer);
         String[] loadStart = Machine.loadavg();
         List<ThroughputBench.Row> all = new ArrayList<>();
         ThroughputBench bench;
         var input = new Architectures.InputShape(1, 28, 28);
-        if (config == null) {
+        if (!models.isEmpty()) {
+            var splits = cli.plugins().loadDataset(new DatasetConfig(dataset, null, 0, null), Env.home());
+            var train = splits.train();
+            bench = new ThroughputBench(new Batches(train, null), batch);
+            input = new Architectures.InputShape(train.channels(), train.height(), train.width());
+            for (Path m : models) {
+                if (org.distill4j.onnx.OnnxSession.isOnnx(m)) {
+                    for (int t : onnxThreads) {
+                        org.distill4j.onnx.OnnxSession s = org.distill4j.onnx.OnnxSession.open(m, t, null);
+                        sessions.add(s);
+                        s.checkFits(train.pixelsPerImage(), train.numClasses(), "--model " + m);
+                        all.add(bench.inferOnnx(m + "@" + t + "t", s));
+                    }
+                } else {
+                    Net net = Net.load(m);
+                    net.checkFits(input, train.numClasses(), "--model " + m);
+                    all.add(bench.infer(m.toString(), net));
+                }
+            }
+        } else if (config == null) {
             bench = new ThroughputBench(new Batches(cli.plugins().loadDataset(new DatasetConfig(dataset, null, 0, null),
                     Env.home()).train(), null), batch);
             Map<String, Net> nets = new LinkedHashMap<>();
@@ -191,6 +235,10 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("kind", "distill4j-bench");
             doc.put("time", Instant.now().toString());
             doc.put("config", config == null ? null : config.toString());
+            doc.put("models", models.stream().map(Path::toString).toList());
+            doc.put("onnx_threads", onnxThreads);
+            doc.put("onnxruntime_version", models.stream().anyMatch(org.distill4j.onnx.OnnxSession::isOnnx)
+                    ? org.distill4j.onnx.OnnxSession.runtimeVersion() : null);
             doc.put("batch", batch);
             doc.put("warmup", warmup);
             doc.put("iters", iters);

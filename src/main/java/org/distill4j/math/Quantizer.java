@@ -199,6 +199,18 @@ public final class Quantizer {
             return value(code(x));
         }
 
+        /**
+         * Fake quantization of a float activation as ONNX {@code QuantizeLinear} then {@code DequantizeLinear}
+         * compute it (in float32, with the scale as float32): {@code q = clamp(rint(x / s) + z, 0, 2^b − 1)},
+         * rounding half to even, and {@code (q − z) · s}; so that a network and its QDQ export give the same values.
+         */
+        public float fakeQuantize(float x) {
+            float s = (float) scale;
+            int levels = (1 << bits) - 1;
+            double q = Math.max(0, Math.min(levels, Math.rint(x / s) + zeroPoint));
+            return (float) (q - zeroPoint) * s;
+        }
+
         /** Clipped straight-through estimator: 1 where x is inside the representable range, else 0. */
         public double steGradient(double x) {
             return x >= value(0) && x <= value((1 << bits) - 1) ? 1.0 : 0.0;

@@ -8,13 +8,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An activation function followed by asymmetric per-tensor fake quantization of its output (Jacob et al. 2018):
- * {@code y = (clamp(round(f(x)/scale) + z, 0, 2^b − 1) − z) · scale} over a range [lo, hi] tracked by an
- * exponential moving average of each training batch's min and max, and frozen after {@code freezeAfter}
- * training batches. Before the first observation the output passes unquantized. The gradient is the clipped
- * straight-through estimator: {@code f'(x)} where {@code f(x)} lies inside the representable range, else 0.
- * <p>The range is part of the layer configuration, so it is saved and restored with the model (and exported).
- * Stored in DL4J model JSON by class name: do not move or rename.
+ * An activation function followed by asymmetric per-tensor fake quantization of its output (Jacob et al. 2018): {@code
+ * y = (clamp(round(f(x)/scale) + z, 0, 2^b − 1) − z) · scale}, in float32 with ties to even as ONNX {@code
+ * QuantizeLinear}/{@code DequantizeLinear} compute it ({@link Quantizer.Affine#fakeQuantize(float)}), over a range
+ * [lo, hi] tracked by an exponential moving average of each training batch's min and max, and frozen after {@code
+ * freezeAfter} training batches. Before the first observation the output passes unquantized. The gradient is the
+ * clipped straight-through estimator: {@code f'(x)} where {@code f(x)} lies inside the representable range, else 0.
+ * <p>The range is part of the layer configuration, so it is saved and restored with the model (and exported). Stored in
+ * DL4J model JSON by class name: do not move or rename.
  */
 public final class QuantizedActivation extends BaseActivationFunction {
     private IActivation base;
@@ -38,6 +39,18 @@ public final class QuantizedActivation extends BaseActivationFunction {
         this.bits = bits;
         this.decay = decay;
         this.freezeAfter = freezeAfter;
+    }
+
+    /**
+     * Fake quantization over a fixed range [lo, hi] (from post-training calibration): frozen from the start, it never
+     * updates the range.
+     */
+    public static QuantizedActivation fixed(IActivation base, int bits, double lo, double hi) {
+        QuantizedActivation q = new QuantizedActivation(base, bits, 0.0, 0);
+        q.lo = lo;
+        q.hi = hi;
+        q.observations = 1;
+        return q;
     }
 
     public IActivation base() {
@@ -83,7 +96,7 @@ public final class QuantizedActivation extends BaseActivationFunction {
         }
         float[] a = y.dup('c').data().asFloat();
         for (int i = 0; i < a.length; i++) {
-            a[i] = (float) q.fakeQuantize(a[i]);
+            a[i] = q.fakeQuantize(a[i]); // float32, as the ONNX export's QuantizeLinear and DequantizeLinear
         }
         y.assign(Nd4j.create(a, y.shape(), 'c').castTo(y.dataType()));
         return y;

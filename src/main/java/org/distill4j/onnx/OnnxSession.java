@@ -121,6 +121,11 @@ public final class OnnxSession implements AutoCloseable {
         return flat;
     }
 
+    /** The ONNX Runtime library's version. */
+    public static String runtimeVersion() {
+        return OrtEnvironment.getEnvironment().getVersion();
+    }
+
     /** Whether this file is an ONNX model by its name ({@code .onnx}). */
     public static boolean isOnnx(Path file) {
         return file.getFileName() != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT)

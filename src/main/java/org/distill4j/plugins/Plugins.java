@@ -34,6 +34,7 @@ import org.distill4j.stage.evaluate.EvaluateStage;
 import org.distill4j.stage.export.ExportStage;
 import org.distill4j.stage.lowrank.LowRankStage;
 import org.distill4j.stage.prune.PruneStage;
+import org.distill4j.stage.ptq.PtqStage;
 import org.distill4j.stage.quant.QuantizeStage;
 import org.distill4j.stage.train.TrainStage;
 
@@ -55,6 +56,7 @@ public final class Plugins {
             .stage(DistillStage.TYPE)
             .stage(PruneStage.TYPE)
             .stage(QuantizeStage.TYPE)
+            .stage(PtqStage.TYPE)
             .stage(LowRankStage.TYPE)
             .stage(ExportStage.TYPE)
             .stage(EvaluateStage.TYPE)

@@ -7,7 +7,9 @@ import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.distill4j.run.Json;
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code export} with {@code format: [d4jc, onnx]} on the quick LeNet-5 compression (pruned, 6-bit weights, 8-bit
- * activations): the ONNX file is QDQ with int8 weight codes, carries the run's provenance, and {@code distill eval}
- * of it through ONNX Runtime gives the accuracy the stage checked; a file ONNX Runtime cannot read is a one-line error.
+ * activations): the ONNX file is QDQ with int8 weight codes, carries the run's provenance, {@code distill eval}
+ * of it through ONNX Runtime gives the accuracy the stage checked and {@code distill bench --model} times it beside
+ * the .d4jc in DL4J; a file ONNX Runtime cannot read is a one-line error.
  */
 class OnnxExportCliTest {
     @TempDir
@@ -57,6 +60,16 @@ class OnnxExportCliTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(export.path("onnx_test_accuracy").asDouble(),
                 Json.MAPPER.readTree(json.toFile()).path("accuracy").asDouble(), 1e-12);
+
+        Path benchJson = tmp.resolve("bench.json");
+        CliTest.Result bench = CliTest.run("bench", "--model", onnx.toString(), "--model",
+                run.resolve("export.d4jc").toString(), "--onnx-threads", "1,2", "--batch", "16", "--warmup", "0",
+                "--iters", "2", "--repeats", "1", "--dataset", "fashion-mnist-sample", "--json", benchJson.toString());
+        assertEquals(0, bench.code(), bench.err());
+        List<String> rows = new ArrayList<>();
+        Json.MAPPER.readTree(benchJson.toFile()).path("rows").forEach(row -> rows.add(row.path("row").asText()));
+        assertEquals(List.of("infer-onnx:" + onnx + "@1t", "infer-onnx:" + onnx + "@2t",
+                "infer:" + run.resolve("export.d4jc")), rows);
 
         Path bad = tmp.resolve("bad.onnx");
         Files.writeString(bad, "not a model");
