@@ -23,7 +23,8 @@ import org.distill4j.config.StageConfig;
  * The stage reports bytes, ratio, sparsity and bits per layer, and each file's check.
  */
 @JsonPropertyOrder({"type", "name", "model", "format", "huffman"})
-public record ExportStageConfig(String name, ModelSlot model, List<Format> format, boolean huffman)
+public record ExportStageConfig(String name, ModelSlot model,
+                                 @com.fasterxml.jackson.annotation.JsonIgnore List<Format> format, boolean huffman)
         implements StageConfig {
     public static final String TYPE = "export";
 
@@ -45,6 +46,13 @@ public record ExportStageConfig(String name, ModelSlot model, List<Format> forma
         if (name == null) {
             name = TYPE;
         }
+    }
+
+    /** The formats as configs write them: left out when only d4jc, so earlier resolved configs read and hash the same. */
+    @com.fasterxml.jackson.annotation.JsonProperty("format")
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public List<Format> formatWritten() {
+        return format.equals(List.of(Format.D4JC)) ? null : format;
     }
 
     @Override
