@@ -70,7 +70,7 @@ public final class Evaluator {
     }
 
     /** Index of the largest of {@code v[off, off+k)}; ties go to the lowest index. */
-    static int argmax(float[] v, int off, int k) {
+    public static int argmax(float[] v, int off, int k) {
         int best = 0;
         for (int j = 1; j < k; j++) {
             if (v[off + j] > v[off + best]) {

@@ -43,7 +43,7 @@ public final class Architectures {
             return channels * height * width;
         }
 
-        InputType type() {
+        public InputType type() {
             return InputType.convolutionalFlat(height, width, channels);
         }
     }

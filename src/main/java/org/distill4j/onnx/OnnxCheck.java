@@ -43,22 +43,14 @@ public record OnnxCheck(int examples, double maxDifference, double logitScale, d
                     diff = Math.max(diff, Math.abs((double) a[i][j] - b[i][j]));
                     scale = Math.max(scale, Math.abs(a[i][j]));
                 }
-                int pa = argmax(a[i]);
-                int pb = argmax(b[i]);
+                int pa = Evaluator.argmax(a[i], 0, a[i].length);
+                int pb = Evaluator.argmax(b[i], 0, b[i].length);
                 same += pa == pb ? 1 : 0;
                 hits += pa == labels[order[from + i]] ? 1 : 0;
                 onnxHits += pb == labels[order[from + i]] ? 1 : 0;
             }
         }
         return new OnnxCheck(n, diff, scale, (double) same / n, (double) hits / n, (double) onnxHits / n);
-    }
-
-    static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            best = v[i] > v[best] ? i : best;
-        }
-        return best;
     }
 
     /** max |logit difference| over the logit scale. */

@@ -35,6 +35,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.InputException;
 import org.distill4j.math.Quantizer;
+import org.distill4j.model.Architectures;
 import org.distill4j.model.Net;
 import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.WeightLayers;
@@ -91,14 +92,17 @@ public final class OnnxExport {
     }
 
     /**
-     * The ONNX model of {@code net} (input images of {@code channels × height × width}), with the weights' quantized
+     * The ONNX model of {@code net} (taking {@code input} images), with the weights' quantized
      * codes from {@code quantized} (param key to codes; empty for a float model) and {@code metadata} added to the
      * file's own ({@code distill4j.*} keys: opset, quantization).
      */
-    public static OnnxMl.ModelProto export(Net net, int channels, int height, int width,
+    public static OnnxMl.ModelProto export(Net net, Architectures.InputShape input,
                                            Map<String, Quantizer.Channels> quantized, Map<String, String> metadata) {
         OnnxExport e = new OnnxExport(net, quantized);
-        InputType type = InputType.convolutionalFlat(height, width, channels);
+        InputType type = input.type();
+        int channels = input.channels();
+        int height = input.height();
+        int width = input.width();
         String last = net.isGraph() ? e.graph((ComputationGraph) net.model(), type)
                 : e.layers((MultiLayerNetwork) net.model(), type);
         e.g.graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(OUTPUT + "/Identity")

@@ -267,7 +267,8 @@ class ConfigLoaderTest {
     @Test
     void unknownNamesListTheKnownOnes() {
         assertEquals("stages[1].type: unknown stage type 'svd'; known: distill, evaluate, export, lowrank, prune, "
-                + "ptq, quantize, train", error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
+                + "ptq, quantize, train",
+                error(VALID.replace("{type: train, model: baseline, epochs: 2}", "{type: svd}")));
         assertEquals("student.arch: unknown architecture 'vgg'; known: layers, lenet5, mlp, resnet",
                 error(VALID.replace("{arch: mlp, hidden: [16]}", "{arch: vgg}")));
         assertEquals("stages[2].optimizer.type: unknown value 'rmsprop'; allowed: adam, sgd",

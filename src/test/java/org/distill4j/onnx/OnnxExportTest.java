@@ -66,7 +66,7 @@ class OnnxExportTest {
     Path dir;
 
     private Path write(Net net, Map<String, Quantizer.Channels> q, String name) throws Exception {
-        OnnxMl.ModelProto m = OnnxExport.export(net, IN.channels(), IN.height(), IN.width(), q,
+        OnnxMl.ModelProto m = OnnxExport.export(net, IN, q,
                 Map.of("distill4j.test", name));
         Path file = dir.resolve(name + ".onnx");
         Files.write(file, m.toByteArray());
@@ -257,7 +257,7 @@ class OnnxExportTest {
                         .activation(new ActivationIdentity()).build())
                 .setInputType(InputType.convolutionalFlat(28, 28, 1)).build());
         m.init();
-        InputException e = assertThrows(InputException.class, () -> OnnxExport.export(new Net(m), 1, 28, 28,
+        InputException e = assertThrows(InputException.class, () -> OnnxExport.export(new Net(m), IN,
                 Map.of(), Map.of()));
         assertEquals("layer 'layer1' (Upsampling2D) cannot be exported to ONNX: no ONNX form for this layer type",
                 e.getMessage());

@@ -118,8 +118,7 @@ public final class ExportStage implements Stage {
         if (prov.code() != null && prov.code().get("git_commit") != null) {
             meta.put("distill4j.git_commit", String.valueOf(prov.code().get("git_commit")));
         }
-        OnnxMl.ModelProto model = OnnxExport.export(net, in.channels(), in.height(), in.width(), state.quantized(),
-                meta);
+        OnnxMl.ModelProto model = OnnxExport.export(net, in, state.quantized(), meta);
         boolean qdq = model.getGraph().getNodeList().stream()
                 .anyMatch(n -> n.getOpType().equals("DequantizeLinear"));
         Path file = ctx.runDir().file(config.name() + ".onnx");

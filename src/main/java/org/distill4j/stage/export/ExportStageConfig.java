@@ -48,7 +48,7 @@ public record ExportStageConfig(String name, ModelSlot model,
         }
     }
 
-    /** The formats as configs write them: left out when only d4jc, so earlier resolved configs read and hash the same. */
+    /** The formats as configs write them: left out when only d4jc, so earlier resolved configs read and hash alike. */
     @com.fasterxml.jackson.annotation.JsonProperty("format")
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public List<Format> formatWritten() {
