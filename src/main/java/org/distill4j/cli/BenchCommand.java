@@ -121,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int measure(List<org.distill4j.onnx.OnnxSession> sessions) throws IOException {
+        Map<String, org.distill4j.onnx.OnnxKernels> kernels = new LinkedHashMap<>();
         Map<String, JsonNode> peerRows = peer == null ? Map.of() : readPeer(peer);
         String[] loadStart = Machine.loadavg();
         List<ThroughputBench.Row> all = new ArrayList<>();
@@ -133,6 +134,7 @@ final class BenchCommand implements Callable<Integer> {
             input = new Architectures.InputShape(train.channels(), train.height(), train.width());
             for (Path m : models) {
                 if (org.distill4j.onnx.OnnxSession.isOnnx(m)) {
+                    kernels.put(m.toString(), org.distill4j.onnx.OnnxKernels.of(m, 1));
                     for (int t : onnxThreads) {
                         org.distill4j.onnx.OnnxSession s = org.distill4j.onnx.OnnxSession.open(m, t, null);
                         sessions.add(s);
@@ -196,6 +198,11 @@ final class BenchCommand implements Callable<Integer> {
         for (String w : Backend.speedWarnings()) {
             out.println("warning: " + w);
         }
+        if (!kernels.isEmpty()) {
+            out.println("CPU flags: " + String.join(" ", Provenance.cpuFlags()) + "; ONNX Runtime "
+                    + org.distill4j.onnx.OnnxSession.runtimeVersion());
+        }
+        kernels.forEach((m, k) -> out.println("ONNX Runtime runs " + m + " with " + k.describe()));
         out.println(header(!peerRows.isEmpty()));
         out.flush();
         List<Map<String, Object>> results = new ArrayList<>();
@@ -239,6 +246,9 @@ final class BenchCommand implements Callable<Integer> {
             doc.put("onnx_threads", onnxThreads);
             doc.put("onnxruntime_version", models.stream().anyMatch(org.distill4j.onnx.OnnxSession::isOnnx)
                     ? org.distill4j.onnx.OnnxSession.runtimeVersion() : null);
+            Map<String, Object> ops = new LinkedHashMap<>();
+            kernels.forEach((m, k) -> ops.put(m, k.ops()));
+            doc.put("onnx_kernels", ops);
             doc.put("batch", batch);
             doc.put("warmup", warmup);
             doc.put("iters", iters);

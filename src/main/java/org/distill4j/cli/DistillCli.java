@@ -69,6 +69,11 @@ public final class DistillCli implements java.util.concurrent.Callable<Integer> 
                 c.getErr().println("error: " + badInput.getMessage());
                 return EXIT_BAD_INPUT;
             }
+            org.distill4j.spi.StageFailedException failed = org.distill4j.spi.StageFailedException.in(ex);
+            if (failed != null) {
+                c.getErr().println("error: " + failed.getMessage());
+                return EXIT_ERROR;
+            }
             // the trace goes to the error log (and a run's train.log, written by the pipeline), not the terminal
             LOG.debug("internal error", ex);
             Path trace = ErrorLog.write(ex, List.of(args));

@@ -36,6 +36,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.InputException;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Architectures;
+import org.distill4j.model.DynamicQuantizedActivation;
 import org.distill4j.model.Net;
 import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.WeightLayers;
@@ -63,11 +64,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <li>Batch norm right after a convolution without activation (and without quantized weights) is folded into that
  * convolution's weights and bias; any other becomes a per-channel {@code Mul} and {@code Add}.</li>
  * <li>Weights are written as they are, so pruned weights stay exact zeros. Weights quantized to a uniform grid
- * ({@link Quantizer.Channels} without a codebook) are written as int8 codes with per-output-channel scales and a
- * {@code DequantizeLinear}; codebook (k-means) weights as the float values they decode to. An activation with
- * fake quantization ({@link QuantizedActivation}) is followed by {@code QuantizeLinear} and {@code DequantizeLinear}
- * with its learned scale and zero point (after a {@code Clip} to its range below 8 bits, as uint8 codes in the
- * narrower range): QDQ, which ONNX Runtime turns into integer kernels.</li>
+ * ({@link Quantizer.Channels} without a codebook) are written as int8 codes (uint8 with zero point 128 when wider than
+ * 7 bits: {@link #SATURATION_FREE}) with per-output-channel scales and a {@code DequantizeLinear}; codebook
+ * (k-means) weights as the float values they decode to.</li>
+ * <li>An activation with fake quantization ({@link QuantizedActivation}) is followed by {@code QuantizeLinear} and
+ * {@code DequantizeLinear} with its learned scale and zero point (after a {@code Clip} to its range below 8 bits, as
+ * uint8 codes in the narrower range): QDQ, which ONNX Runtime fuses with the layers around it into integer kernels
+ * ({@code QLinearConv}, {@code QGemm}, {@code QLinearAdd}; {@link OnnxKernels} lists what it chose). Max pooling
+ * and reshaping of a quantized tensor are quantized again on the same grid (lossless), and the input too when it is
+ * 8-bit pixels, so that every layer between quantized tensors has one on each side. A dense layer on a float input
+ * (the classifier after a global average) keeps float weights: ONNX Runtime would otherwise run it as a weight-only
+ * {@code MatMulNBits} that quantizes its input at run time.</li>
+ * <li>Quantized weights without static activation quantization (post-training {@code dynamic}) become ONNX Runtime's
+ * dynamic quantization: a weight layer that reads a tensor the model quantizes dynamically
+ * ({@link DynamicQuantizedActivation}, or 8-bit pixel input) computes {@code DynamicQuantizeLinear} of it and an
+ * integer {@code MatMulInteger} or {@code ConvInteger}; one that reads a float tensor keeps float weights.</li>
  * </ul>
  * A layer or activation with no such form is a one-line {@link InputException} naming the layer.
  */
@@ -77,14 +88,42 @@ public final class OnnxExport {
     public static final long IR_VERSION = 7;
     public static final String INPUT = "input";
     public static final String OUTPUT = "logits";
+    /**
+     * The widest int8 weight code that ONNX Runtime's u8·s8 kernels cannot saturate on CPUs without VNNI: AVX2 and
+     * AVX-512BW multiply pairs of uint8 activations and int8 weights into int16 sums ({@code vpmaddubsw}), and
+     * {@code 2 · 255 · 63 = 32130} fits where {@code 2 · 255 · 127} does not. Wider codes (8-bit weights) are stored
+     * as uint8 with zero point 128, which ONNX Runtime multiplies exactly (u8·u8 kernels) on every CPU.
+     */
+    static final int SATURATION_FREE = 63;
 
     private final OnnxGraph g = new OnnxGraph();
     private final Map<String, INDArray> params;
     private final Map<String, Quantizer.Channels> quantized;
     private int quantizedWeights;
+    private int uint8Weights;
     private int quantizedActivations;
     private int minWeightBits = 32;
     private int minActivationBits = 32;
+    /**
+     * Tensors whose values lie exactly on a quantization grid (the output of a {@code DequantizeLinear}, and max
+     * pooling or reshaping of one), with the names of that grid's scale and zero point.
+     */
+    private final Map<String, String[]> grid = new HashMap<>();
+    private int floatDense;
+    /**
+     * Weights quantized and activations not (weights-only quantization): weight layers quantize their input at run
+     * time ({@code DynamicQuantizeLinear}) and multiply integers ({@code MatMulInteger}, {@code ConvInteger}), as
+     * ONNX Runtime's dynamic quantization does.
+     */
+    private boolean dynamic;
+    private int dynamicLayers;
+    /**
+     * Tensors a dynamic export quantizes at run time where a weight layer reads them: the outputs of
+     * {@link DynamicQuantizedActivation}s (and max pooling or reshaping of them), and the input when it is 8-bit pixels.
+     */
+    private final Set<String> dynamicInputs = new HashSet<>();
+    /** The tensor the network reads: the input, or its quantized form. */
+    private String source = INPUT;
 
     private OnnxExport(Net net, Map<String, Quantizer.Channels> quantized) {
         this.params = net.model().paramTable();
@@ -98,11 +137,34 @@ public final class OnnxExport {
      */
     public static OnnxMl.ModelProto export(Net net, Architectures.InputShape input,
                                            Map<String, Quantizer.Channels> quantized, Map<String, String> metadata) {
+        return export(net, input, quantized, metadata, null);
+    }
+
+    /**
+     * As {@link #export(Net, Architectures.InputShape, Map, Map)}; when the network's activations are quantized and
+     * {@code inputStep} is not null, the input is quantized too, as uint8 codes of {@code inputStep} with zero point 0
+     * ({@code 1/255} for 8-bit pixels: lossless there), so that the first layer runs on integer kernels as well.
+     */
+    public static OnnxMl.ModelProto export(Net net, Architectures.InputShape input,
+                                           Map<String, Quantizer.Channels> quantized, Map<String, String> metadata,
+                                           Float inputStep) {
         OnnxExport e = new OnnxExport(net, quantized);
         InputType type = input.type();
         int channels = input.channels();
         int height = input.height();
         int width = input.width();
+        boolean activations = hasQuantizedActivations(net);
+        e.dynamic = !activations && e.quantized.values().stream().anyMatch(q -> !q.isShared());
+        if (inputStep != null && e.dynamic) {
+            e.dynamicInputs.add(INPUT);
+        }
+        if (inputStep != null && activations) {
+            String scale = e.scalar(INPUT + "_scale", inputStep);
+            String zero = e.g.uint8s(INPUT + "_zero_point", new byte[] {0});
+            e.source = e.g.node("DequantizeLinear", INPUT + "_dq", new String[] {
+                e.g.node("QuantizeLinear", INPUT + "_q", new String[] {INPUT, scale, zero}), scale, zero});
+            e.grid.put(e.source, new String[] {scale, zero});
+        }
         String last = net.isGraph() ? e.graph((ComputationGraph) net.model(), type)
                 : e.layers((MultiLayerNetwork) net.model(), type);
         e.g.graph.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName(OUTPUT + "/Identity")
@@ -115,9 +177,23 @@ public final class OnnxExport {
         meta.put("distill4j.input", INPUT + " [batch, " + channels * height * width + "] float32, images "
                 + channels + "x" + height + "x" + width + " flattened row-major, pixels in [0, 1]");
         meta.put("distill4j.output", OUTPUT + " [batch, " + classes + "] float32 logits");
+        if (!e.source.equals(INPUT)) {
+            meta.put("distill4j.input_quantization", "uint8 codes of " + inputStep + " (zero point 0)");
+        }
         meta.put("distill4j.quantized_weights", Integer.toString(e.quantizedWeights));
+        if (e.dynamicLayers > 0) {
+            meta.put("distill4j.dynamic_quantization", e.dynamicLayers + " weight layer(s) quantize their input at run "
+                    + "time (DynamicQuantizeLinear, uint8 per tensor) and multiply integers");
+        }
+        if (e.floatDense > 0) {
+            meta.put("distill4j.float_dense_on_float_input", e.floatDense + " dense layer(s) with quantized weights "
+                    + "and a float input, written as the float values of their codes");
+        }
         meta.put("distill4j.quantized_activations", Integer.toString(e.quantizedActivations));
         if (e.quantizedWeights > 0) {
+            meta.put("distill4j.weight_storage", e.uint8Weights == 0 ? "int8 codes, zero point 0"
+                    : e.uint8Weights + " of " + e.quantizedWeights + " weight tensors as uint8 codes with zero point "
+                    + "128 (8-bit codes: exact u8·u8 kernels on CPUs without VNNI), the rest int8");
             meta.put("distill4j.weight_bits", e.minWeightBits + (e.minWeightBits < 8
                     ? " (stored as int8 codes within the narrower range)" : ""));
         }
@@ -131,6 +207,15 @@ public final class OnnxExport {
                 .setGraph(e.g.graph);
         meta.forEach((k, v) -> m.addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build();
+    }
+
+    private static boolean hasQuantizedActivations(Net net) {
+        boolean[] any = {false};
+        net.mapActivations((name, a) -> {
+            any[0] |= a instanceof QuantizedActivation q && q.affine() != null;
+            return a;
+        });
+        return any[0];
     }
 
     private static String version() {
@@ -154,7 +239,7 @@ public final class OnnxExport {
     private String layers(MultiLayerNetwork m, InputType type) {
         MultiLayerConfiguration conf = m.getLayerWiseConfigurations();
         int n = conf.getConfs().size();
-        String x = INPUT;
+        String x = source;
         for (int i = 0; i < n; i++) {
             Layer l = conf.getConf(i).getLayer();
             String name = WeightLayers.layerName(l, i);
@@ -192,7 +277,7 @@ public final class OnnxExport {
         Map<String, InputType> types = new HashMap<>();
         Set<String> folded = new HashSet<>();
         String input = conf.getNetworkInputs().get(0);
-        out.put(input, INPUT);
+        out.put(input, source);
         types.put(input, type);
         for (String v : conf.getTopologicalOrderStr()) {
             if (v.equals(input)) {
@@ -250,13 +335,14 @@ public final class OnnxExport {
         if (pp instanceof FeedForwardToCnnPreProcessor f) {
             String shape = g.longs(layer + "_shape", new long[] {-1, f.getNumChannels(), f.getInputHeight(),
                     f.getInputWidth()}, 4);
-            return g.node("Reshape", layer + "_in", new String[] {x, shape});
+            return keepGrid(x, g.node("Reshape", layer + "_in", new String[] {x, shape}), layer + "_in");
         }
         if (pp instanceof CnnToFeedForwardPreProcessor c) {
             if (c.getFormat() != CNN2DFormat.NCHW) {
                 throw unsupported(layer, pp, "channels-last input");
             }
-            return g.node("Flatten", layer + "_in", new String[] {x}, OnnxGraph.integer("axis", 1));
+            return keepGrid(x, g.node("Flatten", layer + "_in", new String[] {x}, OnnxGraph.integer("axis", 1)),
+                    layer + "_in");
         }
         throw unsupported(layer, pp, "no ONNX form for this input preprocessor");
     }
@@ -303,7 +389,21 @@ public final class OnnxExport {
             throw unsupported(name, l, "a dense layer on " + type.getType() + " input without a flattening");
         }
         INDArray w = param(prefix + "W", name, l);
-        String weight = weight(prefix + "W", w, 1, name);
+        Quantizer.Channels q = quantized.get(prefix + "W");
+        if (dynamic && q != null && !q.isShared() && dynamicInputs.contains(x)) {
+            INDArray b = params.get(prefix + "b");
+            String y = dynamicProduct("MatMulInteger", name, x, w, q, 1, b, new long[] {1, w.size(1)});
+            return activation(l.getActivationFn(), y, name + "_act");
+        }
+        String weight;
+        if (quantized.containsKey(prefix + "W") && !grid.containsKey(x)) {
+            // float input: a DequantizeLinear here would become ONNX Runtime's weight-only MatMulNBits, which by
+            // default quantizes its input at run time; the weights' (quantized) values in float compute as trained
+            floatDense++;
+            weight = g.floats(prefix + "W", flat(w), w.shape());
+        } else {
+            weight = weight(prefix + "W", w, 1, name);
+        }
         INDArray b = params.get(prefix + "b");
         String y = b == null ? g.node("MatMul", name, new String[] {x, weight})
                 : g.node("Gemm", name, new String[] {x, weight, g.floats(prefix + "b", flat(b), b.length())});
@@ -320,6 +420,17 @@ public final class OnnxExport {
                 c.getDilation(), t.getHeight(), t.getWidth(), name, c);
         INDArray w = param(prefix + "W", name, c);
         INDArray b = params.get(prefix + "b");
+        int[] k = c.getKernelSize();
+        int[] s = c.getStride();
+        int[] d = c.getDilation();
+        OnnxMl.AttributeProto[] attrs = {OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0],
+            s[1]), OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.ints("pads", pads),
+            OnnxGraph.integer("group", 1)};
+        Quantizer.Channels q = quantized.get(prefix + "W");
+        if (dynamic && q != null && !q.isShared() && fold == null && dynamicInputs.contains(x)) {
+            String y = dynamicProduct("ConvInteger", name, x, w, q, 0, b, new long[] {1, w.size(0), 1, 1}, attrs);
+            return activation(c.getActivationFn(), y, name + "_act");
+        }
         String weight;
         String bias = null;
         if (fold != null) {
@@ -341,12 +452,8 @@ public final class OnnxExport {
                 bias = g.floats(prefix + "b", flat(b), b.length());
             }
         }
-        int[] k = c.getKernelSize();
-        int[] s = c.getStride();
-        int[] d = c.getDilation();
         String y = g.node("Conv", name, bias == null ? new String[] {x, weight} : new String[] {x, weight, bias},
-                OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0], s[1]),
-                OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.ints("pads", pads), OnnxGraph.integer("group", 1));
+                attrs);
         return activation(c.getActivationFn(), y, name + "_act");
     }
 
@@ -362,7 +469,7 @@ public final class OnnxExport {
         OnnxMl.AttributeProto[] common = {OnnxGraph.ints("kernel_shape", k[0], k[1]),
             OnnxGraph.ints("strides", s[0], s[1]), OnnxGraph.ints("pads", pads)};
         if (p.getPoolingType() == PoolingType.MAX) {
-            return g.node("MaxPool", name, new String[] {x}, common);
+            return keepGrid(x, g.node("MaxPool", name, new String[] {x}, common), name);
         }
         if (p.getPoolingType() == PoolingType.AVG) {
             OnnxMl.AttributeProto[] attrs = java.util.Arrays.copyOf(common, 4);
@@ -495,6 +602,7 @@ public final class OnnxExport {
             inner *= shape[i];
         }
         byte[] codes = new byte[v.length];
+        int widest = 0;
         for (int i = 0; i < v.length; i++) {
             int c = (int) ((i / inner) % channels);
             int code = scales[c] == 0 ? 0 : Math.round(v[i] / scales[c]);
@@ -503,17 +611,100 @@ public final class OnnxExport {
                         + scales[c]);
             }
             codes[i] = (byte) code;
+            widest = Math.max(widest, Math.abs(code));
         }
         for (int c = 0; c < channels; c++) {
             scales[c] = scales[c] == 0 ? 1f : scales[c]; // an all-zero channel: codes 0 under any scale
         }
         quantizedWeights++;
         minWeightBits = Math.min(minWeightBits, q.bits());
-        String codesName = g.int8s(key + "_quantized", codes, shape);
+        String codesName;
+        String zero;
+        if (widest > SATURATION_FREE) {
+            for (int i = 0; i < codes.length; i++) {
+                codes[i] = (byte) (codes[i] + 128);
+            }
+            uint8Weights++;
+            codesName = g.uint8s(key + "_quantized", codes, shape);
+            byte[] zeros = new byte[channels];
+            java.util.Arrays.fill(zeros, (byte) 128);
+            zero = g.uint8s(key + "_zero_point", zeros, channels);
+        } else {
+            codesName = g.int8s(key + "_quantized", codes, shape);
+            zero = g.int8s(key + "_zero_point", new byte[channels], channels);
+        }
         String scale = g.floats(key + "_scale", scales, channels);
-        String zero = g.int8s(key + "_zero_point", new byte[channels], channels);
         return g.node("DequantizeLinear", key, new String[] {codesName, scale, zero},
                 OnnxGraph.integer("axis", axis));
+    }
+
+    /**
+     * {@code y}, computed by an operator that keeps {@code x}'s values on their grid (max pooling, reshaping),
+     * quantized again with {@code x}'s scale and zero point when {@code x} is on a grid: a lossless
+     * {@code QuantizeLinear} and {@code DequantizeLinear} that let ONNX Runtime run the operator and the layer after it
+     * on integers.
+     */
+    private String keepGrid(String x, String y, String name) {
+        if (dynamicInputs.contains(x)) {
+            dynamicInputs.add(y);
+        }
+        String[] q = grid.get(x);
+        if (q == null) {
+            return y;
+        }
+        String dq = g.node("DequantizeLinear", name + "_dq", new String[] {
+            g.node("QuantizeLinear", name + "_q", new String[] {y, q[0], q[1]}), q[0], q[1]});
+        grid.put(dq, q);
+        return dq;
+    }
+
+    /**
+     * {@code x · w (+ b)} with {@code x} quantized at run time: {@code DynamicQuantizeLinear} (uint8, per tensor), the
+     * integer product {@code op} ({@code MatMulInteger} or {@code ConvInteger}) with the weights as uint8 codes + 128
+     * (zero point 128: exact, unsaturated kernels on every CPU), then {@code Cast} to float times
+     * {@code x_scale · w_scale[channel]} (shaped {@code scaleShape}), plus the bias.
+     */
+    private String dynamicProduct(String op, String name, String x, INDArray w, Quantizer.Channels q, int axis,
+                                  INDArray b, long[] scaleShape, OnnxMl.AttributeProto... attrs) {
+        String key = name + "_W";
+        float[] v = flat(w);
+        long[] shape = w.shape();
+        int channels = (int) shape[axis];
+        float[] scales = q.scales().clone();
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        byte[] codes = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int c = (int) ((i / inner) % channels);
+            int code = scales[c] == 0 ? 0 : Math.round(v[i] / scales[c]);
+            if (code < -127 || code > 127 || code * scales[c] != v[i]) {
+                throw new IllegalStateException(key + "[" + i + "] = " + v[i] + " is not a code of scale "
+                        + scales[c]);
+            }
+            codes[i] = (byte) (code + 128);
+        }
+        quantizedWeights++;
+        dynamicLayers++;
+        minWeightBits = Math.min(minWeightBits, q.bits());
+        String[] xq = g.nodes("DynamicQuantizeLinear", name + "_x_q", 3, new String[] {x});
+        String wq = g.uint8s(key + "_quantized", codes, shape);
+        String wz = op.equals("ConvInteger") ? g.uint8s(key + "_zero_point", new byte[] {(byte) 128})
+                : g.uint8s(key + "_zero_point", filledBytes(channels, (byte) 128), channels);
+        String acc = g.node(op, name + "_int", new String[] {xq[0], wq, xq[2], wz}, attrs);
+        String f = g.node("Cast", name + "_float", new String[] {acc}, OnnxGraph.integer("to",
+                OnnxMl.TensorProto.DataType.FLOAT.getNumber()));
+        String scale = g.node("Mul", name + "_scale", new String[] {xq[1], g.floats(key + "_scale", scales,
+            scaleShape)});
+        String y = g.node("Mul", b == null ? name : name + "_unbiased", new String[] {f, scale});
+        return b == null ? y : g.node("Add", name, new String[] {y, g.floats(name + "_b", flat(b), scaleShape)});
+    }
+
+    private static byte[] filledBytes(int n, byte v) {
+        byte[] out = new byte[n];
+        java.util.Arrays.fill(out, v);
+        return out;
     }
 
     private String scalar(String name, float v) {
@@ -521,6 +712,14 @@ public final class OnnxExport {
     }
 
     private String activation(IActivation a, String x, String name) {
+        if (a instanceof DynamicQuantizedActivation d) {
+            String y = activation(d.base(), x, name);
+            if (y.equals(x)) { // an identity: a name of its own, so that only this tensor is marked
+                y = g.node("Identity", name, new String[] {x});
+            }
+            dynamicInputs.add(y);
+            return y;
+        }
         if (a instanceof QuantizedActivation q) {
             String y = activation(q.base(), x, name);
             Quantizer.Affine af = q.affine();
@@ -537,7 +736,9 @@ public final class OnnxExport {
             String scale = scalar(name + "_act_scale", (float) af.scale());
             String zero = g.uint8s(name + "_act_zero_point", new byte[] {(byte) af.zeroPoint()});
             String q8 = g.node("QuantizeLinear", name + "_q", new String[] {y, scale, zero});
-            return g.node("DequantizeLinear", name + "_dq", new String[] {q8, scale, zero});
+            String dq = g.node("DequantizeLinear", name + "_dq", new String[] {q8, scale, zero});
+            grid.put(dq, new String[] {scale, zero});
+            return dq;
         }
         if (a == null || a instanceof ActivationIdentity) {
             return x;

@@ -37,6 +37,25 @@ final class OnnxGraph {
         return out;
     }
 
+    /** Adds node {@code op} with {@code outputs} outputs, named after {@code name}; returns their names. */
+    String[] nodes(String op, String name, int outputs, String[] inputs, OnnxMl.AttributeProto... attrs) {
+        String[] out = new String[outputs];
+        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op);
+        for (int i = 0; i < outputs; i++) {
+            out[i] = fresh(i == 0 ? name : name + "_" + i);
+            n.addOutput(out[i]);
+        }
+        n.setName(out[0] + "/" + op);
+        for (String in : inputs) {
+            n.addInput(in);
+        }
+        for (OnnxMl.AttributeProto a : attrs) {
+            n.addAttribute(a);
+        }
+        graph.addNode(n);
+        return out;
+    }
+
     /** A float32 initializer of shape {@code dims} holding {@code values} in row-major order. */
     String floats(String name, float[] values, long... dims) {
         ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);

@@ -47,6 +47,8 @@ public final class OnnxSession implements AutoCloseable {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (optimizedOut != null) {
                 opts.setOptimizedModelFilePath(optimizedOut.toString());
+                // not the warning that a graph optimized for this CPU's vector width is meant for this CPU
+                opts.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             }
             OrtSession s = env.createSession(file.toString(), opts);
             try {

@@ -52,6 +52,7 @@ public final class Provenance {
         platform.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         platform.put("cpu", cpuModel());
+        platform.put("cpu_flags", cpuFlags());
         platform.put("cores", Runtime.getRuntime().availableProcessors());
         platform.put("memory_bytes", totalMemory());
         platform.put("jvm_max_heap_bytes", Runtime.getRuntime().maxMemory());
@@ -101,6 +102,22 @@ public final class Provenance {
             // not Linux
         }
         return System.getProperty("os.arch");
+    }
+
+    /** The CPU's vector and integer-dot-product features that decide which kernels run (AVX2, AVX-512, VNNI, AMX). */
+    public static List<String> cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    return java.util.Arrays.stream(line.substring(line.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(f -> f.matches("avx2|fma|f16c|avx512(f|bw|vl|dq|_vnni|_bf16|_fp16|vnni)|avx_vnni"
+                                    + "|amx_(int8|bf16|tile)")).sorted().toList();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return List.of();
     }
 
     static Long totalMemory() {

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -28,11 +29,13 @@ import org.distill4j.config.InputException;
 import org.distill4j.config.LayerSpec;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Architectures;
+import org.distill4j.model.BatchNormFolding;
 import org.distill4j.model.CompactModelTest;
 import org.distill4j.model.LayersSpec;
 import org.distill4j.model.LeNet5Spec;
 import org.distill4j.model.MlpSpec;
 import org.distill4j.model.Net;
+import org.distill4j.model.QuantizationPoints;
 import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.ResNetSpec;
 import org.distill4j.model.WeightLayers;
@@ -66,8 +69,12 @@ class OnnxExportTest {
     Path dir;
 
     private Path write(Net net, Map<String, Quantizer.Channels> q, String name) throws Exception {
+        return write(net, q, name, null);
+    }
+
+    private Path write(Net net, Map<String, Quantizer.Channels> q, String name, Float inputStep) throws Exception {
         OnnxMl.ModelProto m = OnnxExport.export(net, IN, q,
-                Map.of("distill4j.test", name));
+                Map.of("distill4j.test", name), inputStep);
         Path file = dir.resolve(name + ".onnx");
         Files.write(file, m.toByteArray());
         return file;
@@ -210,40 +217,187 @@ class OnnxExportTest {
         assertTrue(relativeDifference(out[0], out[1]) <= 1e-4);
     }
 
-    @Test
-    void quantizedNetworksExportAsQdqWithTheirCodes() throws Exception {
-        Net net = Architectures.build(new MlpSpec(List.of(60, 30), Activation.RELU, 0.0), "a", IN, 10, 6)
-                .mapActivations((name, a) -> name.equals("output") ? a : new QuantizedActivation(a, 8, 0.9, 100));
-        INDArray x = Nd4j.create(X, new long[] {64, IN.flat()});
-        net.fit(new DataSet(x, Nd4j.eye(10).getRows(new Random(1).ints(64, 0, 10).toArray())));
-        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+    /** 64 rows of 8-bit pixels: multiples of 1/255 in [0, 1]. */
+    private static final float[] PIXELS;
+
+    static {
+        Random r = new Random(12);
+        PIXELS = new float[64 * IN.flat()];
+        for (int i = 0; i < PIXELS.length; i++) {
+            PIXELS[i] = r.nextInt(256) / 255f;
+        }
+    }
+
+    /** An MLP with fake-quantized hidden activations, fitted a step on {@code x}, its weights quantized at bits. */
+    private static Net quantizedMlp(int bits, boolean activations, Map<String, Quantizer.Channels> q, float[] x) {
+        Net net = Architectures.build(new MlpSpec(List.of(60, 30), Activation.RELU, 0.0), "a", IN, 10, 6);
+        if (activations) {
+            net = net.mapActivations((name, a) -> name.equals("output") ? a : new QuantizedActivation(a, 8, 0.9,
+                    100));
+        }
+        net.fit(new DataSet(Nd4j.create(x, new long[] {64, IN.flat()}),
+                Nd4j.eye(10).getRows(new Random(1).ints(64, 0, 10).toArray())));
         for (WeightLayers.WeightLayer l : WeightLayers.of(net)) {
-            Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), l.channels(), 8);
+            Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(net), l.channels(), bits);
             l.setRows(net, c.values());
             q.put(l.key(), c);
         }
-        Path file = write(net, q, "qdq");
+        return net;
+    }
+
+    private static List<String> ops(Path file) throws Exception {
         OnnxMl.ModelProto m = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
         List<String> ops = new ArrayList<>();
         m.getGraph().getNodeList().forEach(n -> ops.add(n.getOpType()));
-        assertEquals(5, ops.stream().filter("DequantizeLinear"::equals).count(),
-                "one DequantizeLinear per weight matrix (3) and per quantized activation (2)");
+        return ops;
+    }
+
+    private static OnnxMl.TensorProto initializer(Path file, String name) throws Exception {
+        return OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file)).getGraph().getInitializerList().stream()
+                .filter(i -> i.getName().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void quantizedNetworksExportAsQdqWithTheirCodes() throws Exception {
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        Net net = quantizedMlp(8, true, q, X);
+        Path file = write(net, q, "qdq");
+        List<String> ops = ops(file);
+        assertEquals(4, ops.stream().filter("DequantizeLinear"::equals).count(),
+                "a DequantizeLinear per weight matrix after a quantized activation (2) and per quantized activation "
+                        + "(2); the first layer reads float input, so its weights are float");
         assertEquals(2, ops.stream().filter("QuantizeLinear"::equals).count());
-        OnnxMl.TensorProto codes = m.getGraph().getInitializerList().stream()
-                .filter(i -> i.getName().equals("0_W_quantized")).findFirst().orElseThrow();
-        assertEquals(OnnxMl.TensorProto.DataType.INT8.getNumber(), codes.getDataType());
-        int[] expected = q.get("0_W").codes();
+        assertEquals(OnnxMl.TensorProto.DataType.FLOAT.getNumber(), initializer(file, "0_W").getDataType());
+        // 8-bit codes reach ±127: stored as uint8 + 128 with zero point 128
+        OnnxMl.TensorProto codes = initializer(file, "1_W_quantized");
+        assertEquals(OnnxMl.TensorProto.DataType.UINT8.getNumber(), codes.getDataType());
+        assertEquals((byte) 128, initializer(file, "1_W_zero_point").getRawData().byteAt(0));
+        int[] expected = q.get("1_W").codes();
         byte[] raw = codes.getRawData().toByteArray();
         // the codes are stored [fan-in, units] (DL4J's layout); Channels keeps them per unit (channel-major)
-        int units = 60;
+        int units = 30;
+        int fanIn = 60;
         for (int i = 0; i < raw.length; i++) {
-            assertEquals(expected[(i % units) * IN.flat() + i / units], raw[i], "code " + i);
+            assertEquals(expected[(i % units) * fanIn + i / units] + 128, raw[i] & 0xff, "code " + i);
         }
         float[][][] out = both(net, file);
         assertTrue(agreement(out[0], out[1]) >= 0.98, "top-1 agreement " + agreement(out[0], out[1]));
         try (OnnxSession s = OnnxSession.open(file, 1, null)) {
             assertEquals("8", s.metadata().get("distill4j.weight_bits"));
             assertEquals("2", s.metadata().get("distill4j.quantized_activations"));
+        }
+    }
+
+    /**
+     * With 8-bit pixel input the input is quantized too (1/255, lossless), every dense layer reads a quantized tensor
+     * and ONNX Runtime runs both hidden layers on integer kernels; 4-bit codes (within ±63) stay int8.
+     */
+    @Test
+    void pixelInputMakesEveryLayerAnIntegerKernel() throws Exception {
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        Net net = quantizedMlp(4, true, q, PIXELS);
+        Path file = write(net, q, "pixels", 1f / 255);
+        List<String> ops = ops(file);
+        assertEquals(3, ops.stream().filter("QuantizeLinear"::equals).count(), "input and two activations");
+        assertEquals(OnnxMl.TensorProto.DataType.INT8.getNumber(), initializer(file, "0_W_quantized").getDataType());
+        OnnxKernels k = OnnxKernels.of(file, 1);
+        assertEquals(2, k.integer(), k.describe());
+        assertEquals(1, k.floatCompute(), "the classifier, whose float logits are not quantized: " + k.describe());
+        INDArray x = Nd4j.create(PIXELS, new long[] {64, IN.flat()});
+        float[][] dl4j = net.output(x).toFloatMatrix();
+        try (OnnxSession s = OnnxSession.open(file, 1, null)) {
+            float[][] ort = s.run(PIXELS, 64);
+            assertTrue(agreement(dl4j, ort) >= 0.98, "top-1 agreement " + agreement(dl4j, ort));
+            assertTrue(s.metadata().get("distill4j.input_quantization").contains("0.003921"));
+        }
+    }
+
+    /**
+     * Weights at the widest 8-bit codes against full-scale pixels: u8·s8 kernels without VNNI saturate their int16
+     * pair sums here (2 · 255 · 127 > 32767); stored as uint8 the product is exact, so ONNX Runtime's logits stay
+     * within rounding of distill4j's.
+     */
+    @Test
+    void widestCodesOnFullScaleInputDoNotSaturate() throws Exception {
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        Net net = quantizedMlp(8, true, q, PIXELS);
+        float[] w = WeightLayers.of(net).get(0).rows(net);
+        float[] x = new float[64 * IN.flat()];
+        for (int r = 0; r < 64; r++) {
+            for (int i = 0; i < IN.flat(); i++) {
+                // a row's pixels bright where unit r % 60's weights are positive: large positive pair sums
+                x[r * IN.flat() + i] = w[(r % 60) * IN.flat() + i] > 0 ? 1f : (r + i) % 3 / 255f;
+            }
+        }
+        Path file = write(net, q, "saturation", 1f / 255);
+        float[][] dl4j = net.output(Nd4j.create(x, new long[] {64, IN.flat()})).toFloatMatrix();
+        try (OnnxSession s = OnnxSession.open(file, 1, null)) {
+            double d = relativeDifference(dl4j, s.run(x, 64));
+            assertTrue(d < 0.05, "max |logit difference| " + d + " of the logit scale");
+        }
+    }
+
+    /**
+     * A residual network quantized as QAT does it (batch norm folded, the quantization points of
+     * {@link QuantizationPoints}) runs every convolution and every residual add on integer kernels in ONNX Runtime: the
+     * last convolution of each block and the projections are quantized, the first convolution of a block is not
+     * (its ReLU is); only the classifier, on the float global average, stays float.
+     */
+    @Test
+    void residualNetworksRunOnIntegerConvolutionsAndAdds() throws Exception {
+        Net net = BatchNormFolding.fold(Architectures.build(new ResNetSpec(8, 4), "a", IN, 10, 3)).net();
+        Set<String> points = QuantizationPoints.of(net, true);
+        assertTrue(points.containsAll(List.of("g1b1_2_conv", "g2b1_proj_conv", "g3b1_2_conv", "g1b1_1_relu")),
+                points.toString());
+        assertTrue(!points.contains("g1b1_1_conv") && !points.contains("fc"), points.toString());
+        assertTrue(!QuantizationPoints.of(net, false).contains("g1b1_2_conv"));
+        Net quantized = net.mapActivations((name, a) -> points.contains(name) ? new QuantizedActivation(a, 8, 0.9,
+                100) : a);
+        quantized.fit(new DataSet(Nd4j.create(PIXELS, new long[] {64, IN.flat()}),
+                Nd4j.eye(10).getRows(new Random(1).ints(64, 0, 10).toArray())));
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        for (WeightLayers.WeightLayer l : WeightLayers.of(quantized)) {
+            Quantizer.Channels c = Quantizer.quantizeSymmetric(l.rows(quantized), l.channels(), 8);
+            l.setRows(quantized, c.values());
+            q.put(l.key(), c);
+        }
+        Path file = write(quantized, q, "resnet-qdq", 1f / 255);
+        OnnxKernels k = OnnxKernels.of(file, 1);
+        assertEquals(9, k.ops().getOrDefault("com.microsoft:QLinearConv", 0), k.describe());
+        assertEquals(3, k.ops().getOrDefault("com.microsoft:QLinearAdd", 0), k.describe());
+        assertEquals(1, k.floatCompute(), k.describe());
+        INDArray x = Nd4j.create(PIXELS, new long[] {64, IN.flat()});
+        float[][] dl4j = quantized.output(x).toFloatMatrix();
+        try (OnnxSession s = OnnxSession.open(file, 1, null)) {
+            float[][] ort = s.run(PIXELS, 64);
+            assertTrue(relativeDifference(dl4j, ort) < 0.05, "max |logit difference| " + relativeDifference(dl4j,
+                    ort));
+        }
+    }
+
+    /**
+     * Post-training dynamic quantization exports as ONNX Runtime's: each weight layer quantizes its (pixel or
+     * dynamically quantized) input at run time and multiplies integers, as distill4j's
+     * {@link org.distill4j.model.DynamicQuantizedActivation} simulates.
+     */
+    @Test
+    void dynamicQuantizationExportsIntegerProductsOfRunTimeQuantizedInputs() throws Exception {
+        Map<String, Quantizer.Channels> q = new LinkedHashMap<>();
+        Net net = quantizedMlp(8, false, q, PIXELS).mapActivations((name, a) -> name.equals("output") ? a
+                : new org.distill4j.model.DynamicQuantizedActivation(a));
+        Path file = write(net, q, "dynamic", 1f / 255);
+        List<String> ops = ops(file);
+        assertEquals(3, ops.stream().filter("DynamicQuantizeLinear"::equals).count());
+        assertEquals(3, ops.stream().filter("MatMulInteger"::equals).count());
+        assertEquals(0, ops.stream().filter("QuantizeLinear"::equals).count(), "no static quantization");
+        OnnxKernels k = OnnxKernels.of(file, 1);
+        assertEquals(0, k.floatCompute(), k.describe());
+        INDArray x = Nd4j.create(PIXELS, new long[] {64, IN.flat()});
+        float[][] dl4j = net.output(x).toFloatMatrix();
+        try (OnnxSession s = OnnxSession.open(file, 1, null)) {
+            float[][] ort = s.run(PIXELS, 64);
+            assertTrue(relativeDifference(dl4j, ort) < 1e-3, "max |logit difference| " + relativeDifference(dl4j,
+                    ort) + " of the logit scale");
         }
     }
 

@@ -17,6 +17,7 @@ import org.distill4j.model.CompactModel;
 import org.distill4j.model.Net;
 import org.distill4j.onnx.OnnxCheck;
 import org.distill4j.onnx.OnnxExport;
+import org.distill4j.onnx.OnnxKernels;
 import org.distill4j.onnx.OnnxSession;
 import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.RunProvenance;
@@ -118,23 +119,28 @@ public final class ExportStage implements Stage {
         if (prov.code() != null && prov.code().get("git_commit") != null) {
             meta.put("distill4j.git_commit", String.valueOf(prov.code().get("git_commit")));
         }
-        OnnxMl.ModelProto model = OnnxExport.export(net, in, state.quantized(), meta);
+        OnnxMl.ModelProto model = OnnxExport.export(net, in, state.quantized(), meta, pixelStep(ctx.test()));
         boolean qdq = model.getGraph().getNodeList().stream()
                 .anyMatch(n -> n.getOpType().equals("DequantizeLinear"));
+        boolean dynamic = model.getGraph().getNodeList().stream()
+                .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
         Path file = ctx.runDir().file(config.name() + ".onnx");
         Path checked = Files.createTempFile(ctx.runDir().path(), config.name(), ".onnx.tmp");
         OnnxCheck check;
+        OnnxKernels kernels;
         try {
             Files.write(checked, model.toByteArray());
             try (OnnxSession s = OnnxSession.open(checked, Runtime.getRuntime().availableProcessors(), null)) {
                 check = OnnxCheck.of(net, s, ctx.test());
             }
+            kernels = OnnxKernels.of(checked, 1);
         } finally {
             Files.deleteIfExists(checked);
         }
-        String problem = check.problem(qdq);
+        String problem = check.problem(qdq || dynamic);
         if (problem != null) {
-            throw new IllegalStateException(file.getFileName() + " would not stand for the " + slot.yaml()
+            throw new org.distill4j.spi.StageFailedException(config.name() + ": " + file.getFileName()
+                    + " would not stand for the " + slot.yaml()
                     + " in ONNX Runtime: " + problem + "; not written");
         }
         byte[] bytes = model.toBuilder().addMetadataProps(OnnxMl.StringStringEntryProto.newBuilder()
@@ -147,16 +153,42 @@ public final class ExportStage implements Stage {
         report.put("onnx_bytes", (long) bytes.length);
         report.put("onnx_opset", OnnxExport.OPSET);
         report.put("onnx_qdq", qdq);
+        report.put("onnx_dynamic", dynamic);
         report.put("onnx_ratio_file", (double) dense / bytes.length);
         report.put("onnx_max_logit_difference", check.relativeDifference());
         report.put("onnx_agreement", check.agreement());
         report.put("onnx_test_accuracy", check.onnxAccuracy());
         report.putIfAbsent("test_accuracy", check.accuracy());
+        report.put("onnx_runtime", OnnxSession.runtimeVersion());
+        report.put("onnx_kernels", kernels.ops());
+        report.put("onnx_integer_ops", kernels.integer());
         LOG.info("{}: wrote {} ({} bytes{}); ONNX Runtime on the test split: accuracy {} (distill4j {}), same "
                 + "prediction on {}, max |logit difference| {} of the logit scale", config.name(), file.getFileName(),
-                bytes.length, qdq ? ", QDQ int8" : ", float32", String.format("%.4f", check.onnxAccuracy()),
+                bytes.length, dynamic ? ", int8 weights, inputs quantized at run time" : qdq ? ", QDQ int8"
+                        : ", float32", String.format("%.4f", check.onnxAccuracy()),
                 String.format("%.4f", check.accuracy()), String.format("%.4f", check.agreement()),
                 String.format("%.2g", check.relativeDifference()));
+        LOG.info("{}: ONNX Runtime {} runs it with {}", config.name(), OnnxSession.runtimeVersion(),
+                kernels.describe());
+    }
+
+    /**
+     * {@code 1/255} when every value of the split is a multiple of it in [0, 1] (8-bit pixels, which a quantized export
+     * then reads as uint8 codes without loss), else null.
+     */
+    static Float pixelStep(Batches data) {
+        int n = data.data().size();
+        int[] order = data.inOrder();
+        for (int from = 0; from < n; from += Evaluator.DEFAULT_BATCH) {
+            float[] v = Evaluator.floats(data.features(order, from, Math.min(n, from + Evaluator.DEFAULT_BATCH), null));
+            for (float x : v) {
+                double k = x * 255.0;
+                if (k < -1e-3 || k > 255 + 1e-3 || Math.abs(k - Math.rint(k)) > 1e-3) {
+                    return null;
+                }
+            }
+        }
+        return 1f / 255;
     }
 
     /** How many test logits differ (bitwise) between two networks. */

@@ -1,21 +1,11 @@
 package org.distill4j.stage.ptq;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.deeplearning4j.nn.conf.graph.GraphVertex;
-import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.DropoutLayer;
-import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.distill4j.config.ConfigException;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.RunConfig;
@@ -25,6 +15,8 @@ import org.distill4j.eval.Evaluator;
 import org.distill4j.math.Calibration;
 import org.distill4j.math.Quantizer;
 import org.distill4j.model.Net;
+import org.distill4j.model.DynamicQuantizedActivation;
+import org.distill4j.model.QuantizationPoints;
 import org.distill4j.model.QuantizedActivation;
 import org.distill4j.model.WeightLayers;
 import org.distill4j.model.WeightLayers.WeightLayer;
@@ -34,8 +26,6 @@ import org.distill4j.spi.Stage;
 import org.distill4j.spi.StageContext;
 import org.distill4j.spi.StageResult;
 import org.distill4j.spi.StageType;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -99,6 +89,13 @@ public final class PtqStage implements Stage {
             codes.put(l.key(), c);
         }
         Map<String, double[]> ranges = new LinkedHashMap<>();
+        java.util.Set<String> dynamicPoints = java.util.Set.of();
+        if (config.mode() == PtqStageConfig.Mode.DYNAMIC) {
+            // where the ONNX export quantizes a layer's input at run time, as ONNX Runtime will
+            dynamicPoints = QuantizationPoints.of(net, false);
+            java.util.Set<String> p = dynamicPoints;
+            net = net.mapActivations((name, a) -> p.contains(name) ? new DynamicQuantizedActivation(a) : a);
+        }
         if (config.mode() == PtqStageConfig.Mode.STATIC) {
             ranges = calibrate(net, ctx.train());
             Map<String, double[]> r = ranges;
@@ -115,6 +112,9 @@ public final class PtqStage implements Stage {
             report.put("calibration_examples", calibrationExamples(ctx.train()));
         }
         report.put("batchnorm_folded", folded);
+        if (config.mode() == PtqStageConfig.Mode.DYNAMIC) {
+            report.put("dynamic_activations", dynamicPoints.stream().toList());
+        }
         report.put("layers", codes.keySet().stream().toList());
         Map<String, List<Double>> rangeReport = new LinkedHashMap<>();
         ranges.forEach((k, v) -> rangeReport.put(k, List.of(v[0], v[1])));
@@ -136,7 +136,7 @@ public final class PtqStage implements Stage {
 
     /** Each quantizable activation's range: a pass for the extremes, a pass for the histogram, then the method. */
     private Map<String, double[]> calibrate(Net net, Batches train) {
-        Set<String> names = quantizable(net);
+        Set<String> names = QuantizationPoints.of(net, config.linearOutputs());
         int n = calibrationExamples(train);
         if (n == 0) {
             throw new ConfigException(path + ".calibration_batches", "the training split is empty: no calibration "
@@ -165,42 +165,5 @@ public final class PtqStage implements Stage {
         hist.forEach((k, h) -> out.put(k, Calibration.range(config.method().calibration(), h,
                 config.activationBits(), config.percentile())));
         return out;
-    }
-
-    /**
-     * Layers whose activation output is quantized, as the quantize stage chooses them: every layer with an activation
-     * other than the identity except the output layer, batch norm and dropout (whose activation DL4J never applies).
-     */
-    static Set<String> quantizable(Net net) {
-        String output = net.outputName();
-        Set<String> out = new LinkedHashSet<>();
-        if (net.model() instanceof MultiLayerNetwork m) {
-            var confs = m.getLayerWiseConfigurations().getConfs();
-            for (int i = 0; i < confs.size(); i++) {
-                Layer l = confs.get(i).getLayer();
-                String name = WeightLayers.layerName(l, i);
-                if (eligible(l) && !name.equals(output)) {
-                    out.add(name);
-                }
-            }
-        } else {
-            for (Map.Entry<String, GraphVertex> e : ((ComputationGraph) net.model()).getConfiguration().getVertices()
-                    .entrySet()) {
-                if (e.getValue() instanceof LayerVertex lv && eligible(lv.getLayerConf().getLayer())
-                        && !e.getKey().equals(output)) {
-                    out.add(e.getKey());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static boolean eligible(Layer l) {
-        if (l instanceof BatchNormalization || l instanceof DropoutLayer) {
-            return false;
-        }
-        IActivation a = l instanceof BaseLayer b ? b.getActivationFn()
-                : l instanceof ActivationLayer al ? al.getActivationFn() : null;
-        return a != null && !(a instanceof ActivationIdentity) && !(a instanceof QuantizedActivation);
     }
 }

@@ -1,5 +1,8 @@
 package org.distill4j.stage.ptq;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import org.distill4j.config.BatchUse;
@@ -16,15 +19,19 @@ import org.distill4j.math.Calibration;
  * for the output of every hidden layer's activation at {@code activation_bits}, chosen by {@code method}
  * ({@code minmax}, {@code percentile} at {@code percentile}, {@code entropy}, {@code mse}; see
  * {@link Calibration}) from {@code calibration_batches} batches of {@code batch_size} training images;
- * {@code mode: dynamic} quantizes the weights only. With {@code fold_batchnorm} (default) every BatchNorm that follows
- * a convolution is folded into it first. The result goes on to {@code evaluate} and {@code export} like a
+ * {@code mode: dynamic} quantizes the weights only (the ONNX export quantizes each layer's input at run time). With
+ * {@code fold_batchnorm} (default) every BatchNorm that follows
+ * a convolution is folded into it first; with {@code linear_outputs} (default, static mode) the outputs of layers
+ * without an activation that feed a residual add or another layer are quantized too
+ * ({@link org.distill4j.model.QuantizationPoints}). The result goes on to {@code evaluate} and {@code export} like a
  * {@code quantize} stage's.
  */
 @JsonPropertyOrder({"type", "name", "model", "mode", "bits", "activation_bits", "method", "percentile",
-        "calibration_batches", "batch_size", "fold_batchnorm", "skip"})
+        "calibration_batches", "batch_size", "fold_batchnorm", "linear_outputs", "skip"})
 public record PtqStageConfig(String name, ModelSlot model, Mode mode, int bits, int activationBits,
                              Method method, double percentile, int calibrationBatches, int batchSize,
-                             boolean foldBatchnorm, List<String> skip) implements ModelStageConfig {
+                             boolean foldBatchnorm, @JsonIgnore boolean linearOutputs, List<String> skip)
+        implements ModelStageConfig {
     public static final String TYPE = "ptq";
 
     /** Static: weights and activations; dynamic: weights only. */
@@ -66,6 +73,13 @@ public record PtqStageConfig(String name, ModelSlot model, Mode mode, int bits, 
         }
     }
 
+    /** {@code linear_outputs} as configs write it: left out when true (the default). */
+    @JsonProperty("linear_outputs")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Boolean linearOutputsWritten() {
+        return linearOutputs ? null : Boolean.FALSE;
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -77,7 +91,7 @@ public record PtqStageConfig(String name, ModelSlot model, Mode mode, int bits, 
                 o.enumValue("mode", Mode.class, null), o.integer("bits", 8), o.integer("activation_bits", 8),
                 o.enumValue("method", Method.class, null), o.number("percentile", 99.99),
                 o.integer("calibration_batches", 32), o.integer("batch_size", 128), o.bool("fold_batchnorm", true),
-                o.strList("skip", null)));
+                o.bool("linear_outputs", true), o.strList("skip", null)));
     }
 
     @Override

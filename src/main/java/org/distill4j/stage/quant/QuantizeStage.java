@@ -25,7 +25,6 @@ import org.distill4j.spi.StageResult;
 import org.distill4j.spi.StageType;
 import org.distill4j.spi.StepHook;
 import org.distill4j.spi.Trainer;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
  * {@code type: quantize}: quantization-aware fine-tuning. The stage keeps float32 shadow weights; before every
@@ -79,7 +78,6 @@ public final class QuantizeStage implements Stage {
                         folded.size(), String.join(", ", folded));
             }
         }
-        String output = outputLayer(initial);
         List<WeightLayer> layers = layers(initial);
         long total = Trainer.totalSteps(ctx, config.finetune().training());
         long freezeAfter = config.freezeAfter() != null ? config.freezeAfter() : Math.max(1, total / 2);
@@ -87,8 +85,9 @@ public final class QuantizeStage implements Stage {
         Net start = initial;
         List<String> quantizedActivations = new ArrayList<>();
         if (config.activationBits() > 0) {
+            java.util.Set<String> points = org.distill4j.model.QuantizationPoints.of(initial, config.linearOutputs());
             start = initial.mapActivations((name, a) -> {
-                if (a instanceof ActivationIdentity || a instanceof QuantizedActivation || name.equals(output)) {
+                if (!points.contains(name)) {
                     return a;
                 }
                 quantizedActivations.add(name);
@@ -134,12 +133,6 @@ public final class QuantizeStage implements Stage {
                 config.activationBits() > 0 ? " and activations" : "");
         return StageResult.handOn(slot, ModelState.of(net, config.name()).withMasks(masks).withQuantized(hook.channels),
                 r.report().with(report));
-    }
-
-    private static String outputLayer(Net net) {
-        List<WeightLayer> all = WeightLayers.of(net);
-        return all.stream().filter(l -> l.kind() == WeightLayers.Kind.OUTPUT).map(WeightLayer::layer)
-                .findFirst().orElse("");
     }
 
     /** Float shadow weights, updated by each step's Δ and re-quantized into the network. */

@@ -23,19 +23,23 @@ import org.distill4j.config.ConfigBinder;
  * {@code activation_bits} (0: activations stay float) the output of every hidden layer's activation is fake-quantized
  * asymmetric per tensor, its range tracked by an EMA ({@code ema_decay}) and frozen after {@code freeze_after} steps
  * (default: half the stage). With {@code fold_batchnorm} (default) every BatchNorm that follows a convolution is first
- * folded into it, so the quantized weights are the ones inference multiplies by. Pruned weights (zeros left by a
- * {@code prune} stage) stay zero. {@code skip} lists layer names or kinds whose weights stay float.
+ * folded into it, so the quantized weights are the ones inference multiplies by. With {@code linear_outputs} (default)
+ * the outputs of layers without an activation that feed a residual add or another layer are quantized too
+ * ({@link org.distill4j.model.QuantizationPoints}), so an exported network runs on integer kernels throughout.
+ * Pruned weights (zeros left by a {@code prune} stage) stay zero. {@code skip} lists layer names or kinds whose
+ * weights stay float.
  * <p>{@code scheme: kmeans} shares weights instead (Deep Compression): each layer's weights take one of {@code 2^bits}
  * values, 0 and {@code 2^bits − 1} centroids found by k-means from a linear initialisation; the fine-tuning moves
  * the centroids (see {@link org.distill4j.math.WeightSharing}) while each weight keeps its cluster.
  */
 @JsonPropertyOrder({"type", "name", "model", "scheme", "bits", "bits_by_kind", "activation_bits", "ema_decay",
         "freeze_after",
-        "fold_batchnorm", "skip"})
+        "fold_batchnorm", "linear_outputs", "skip"})
 public record QuantizeStageConfig(String name, ModelSlot model, @JsonIgnore Scheme scheme, int bits,
                                   PerKind<Integer> bitsByKind,
                                   int activationBits, double emaDecay, Integer freezeAfter, boolean foldBatchnorm,
-                                  List<String> skip, @JsonUnwrapped FinetuneConfig finetune)
+                                  @JsonIgnore boolean linearOutputs, List<String> skip,
+                                  @JsonUnwrapped FinetuneConfig finetune)
         implements ModelStageConfig {
     public static final String TYPE = "quantize";
 
@@ -91,6 +95,16 @@ public record QuantizeStageConfig(String name, ModelSlot model, @JsonIgnore Sche
         return scheme == Scheme.UNIFORM ? null : scheme;
     }
 
+    /**
+     * {@code linear_outputs} as configs write it: left out when true (the default), so earlier resolved configs hash
+     * the same.
+     */
+    @JsonProperty("linear_outputs")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Boolean linearOutputsWritten() {
+        return linearOutputs ? null : Boolean.FALSE;
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -102,7 +116,7 @@ public record QuantizeStageConfig(String name, ModelSlot model, @JsonIgnore Sche
                 o.enumValue("model", ModelSlot.class, null), o.enumValue("scheme", Scheme.class, null),
                 o.integer("bits", 8), ConfigBinder.perKindInt(o.obj("bits_by_kind")), o.integer("activation_bits", 8),
                 o.number("ema_decay", 0.99), o.integer("freeze_after", null), o.bool("fold_batchnorm", true),
-                o.strList("skip", null), ConfigBinder.finetune(o)));
+                o.bool("linear_outputs", true), o.strList("skip", null), ConfigBinder.finetune(o)));
     }
 
 
