@@ -27,7 +27,7 @@ done
   echo "# CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|vl|_vnni|_bf16)|avx_vnni|amx_int8)$' | sort | xargs)"
 } > "$OUT/machine.txt"
 TORCH=1
-/usr/bin/python3 -c "import torch" 2>/dev/null || { TORCH=0; echo "deploy.sh: no PyTorch (apt-get install python3-torch python3-numpy): its column stays empty" >&2; }
+/usr/bin/python3 -c "import torch" 2>/dev/null || { TORCH=0; echo "deploy.sh: no PyTorch (apt-get install python3-torch python3-numpy libopenblas0-openmp): its column stays empty" >&2; }
 for batch in 1 128; do
   for t in 1 2; do
     echo "# load before batch $batch, $t thread(s): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"

@@ -5,6 +5,7 @@ distill4j measured, the accuracy ONNX Runtime gave on the exported file, their t
 Usage: /usr/bin/python3 bench/deploy_accuracy.py [experiments/official]"""
 import json
 import os
+import re
 import sys
 
 VARIANTS = [("fp32", "fp32"), ("qat", "QAT + kd, 8-bit"), ("qat4", "QAT + kd, 4-bit"),
@@ -22,6 +23,13 @@ def main(root):
             d = os.path.join(root, FP32[net] if key == "fp32" else f"deploy-{net}_{key}")
             f = os.path.join(d, "summary.json")
             if not os.path.exists(f):
+                log = os.path.join(d, "train.log")
+                text = open(log).read() if os.path.exists(log) else ""
+                m = re.search(r"test accuracy [0-9.]+ -> ([0-9.]+)", text)
+                refused = re.search(r"would not stand for the \w+ in ONNX Runtime: (.*?); not written", text)
+                if m and refused:
+                    print(f"| {net} | {label} | {100 * float(m.group(1)):.2f} | refused by the export check: "
+                          f"{refused.group(1)} | | | |")
                 continue
             e = json.load(open(f))["stages"]["export"]
             size = e["onnx_bytes"]

@@ -7,7 +7,8 @@ shortcuts) and the MLP 784-300-100-10. Weights are random (speed does not depend
 torch.no_grad(), batches of real Fashion-MNIST test images cycled. One JSON line per run is appended to --results.
 
   /usr/bin/python3 bench/torch_peer.py --batch 128 --threads 2 --results out.jsonl
-Needs: apt-get install python3-torch python3-numpy
+Needs: apt-get install python3-torch python3-numpy libopenblas0-openmp (without OpenBLAS, dense layers run on the
+reference BLAS, 10-30x slower)
 """
 import argparse
 import gzip
@@ -34,6 +35,11 @@ def parse_args():
 ARGS = parse_args()
 if os.environ.get("TORCH_PEER_REEXEC") != "1":  # thread counts must be set before torch loads
     env = dict(os.environ, TORCH_PEER_REEXEC="1")
+    # Debian's torch takes whatever libblas.so.3 is installed, the reference BLAS by default: use OpenBLAS when present
+    for d in ("/usr/lib/x86_64-linux-gnu/openblas-openmp", "/usr/lib/x86_64-linux-gnu/openblas-pthread"):
+        if os.path.exists(os.path.join(d, "libblas.so.3")):
+            env["LD_LIBRARY_PATH"] = d + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+            break
     for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[k] = str(ARGS.threads)
     sys.stdout.flush()

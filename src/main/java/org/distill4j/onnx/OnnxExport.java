@@ -119,7 +119,8 @@ public final class OnnxExport {
     private int dynamicLayers;
     /**
      * Tensors a dynamic export quantizes at run time where a weight layer reads them: the outputs of
-     * {@link DynamicQuantizedActivation}s (and max pooling or reshaping of them), and the input when it is 8-bit pixels.
+     * {@link DynamicQuantizedActivation}s (and max pooling or reshaping of them), and the input when it is 8-bit
+     * pixels.
      */
     private final Set<String> dynamicInputs = new HashSet<>();
     /** The tensor the network reads: the input, or its quantized form. */
@@ -594,24 +595,10 @@ public final class OnnxExport {
         }
         int channels = (int) shape[axis];
         float[] scales = q.scales().clone();
-        if (scales.length != channels) {
-            throw new IllegalStateException(key + ": " + scales.length + " scales for " + channels + " channels");
-        }
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        byte[] codes = new byte[v.length];
+        byte[] codes = codes(key, v, shape, scales, axis);
         int widest = 0;
-        for (int i = 0; i < v.length; i++) {
-            int c = (int) ((i / inner) % channels);
-            int code = scales[c] == 0 ? 0 : Math.round(v[i] / scales[c]);
-            if (code < -127 || code > 127 || code * scales[c] != v[i]) {
-                throw new IllegalStateException(key + "[" + i + "] = " + v[i] + " is not a code of scale "
-                        + scales[c]);
-            }
-            codes[i] = (byte) code;
-            widest = Math.max(widest, Math.abs(code));
+        for (byte c : codes) {
+            widest = Math.max(widest, Math.abs(c));
         }
         for (int c = 0; c < channels; c++) {
             scales[c] = scales[c] == 0 ? 1f : scales[c]; // an all-zero channel: codes 0 under any scale
@@ -667,23 +654,12 @@ public final class OnnxExport {
     private String dynamicProduct(String op, String name, String x, INDArray w, Quantizer.Channels q, int axis,
                                   INDArray b, long[] scaleShape, OnnxMl.AttributeProto... attrs) {
         String key = name + "_W";
-        float[] v = flat(w);
         long[] shape = w.shape();
         int channels = (int) shape[axis];
         float[] scales = q.scales().clone();
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
-        byte[] codes = new byte[v.length];
-        for (int i = 0; i < v.length; i++) {
-            int c = (int) ((i / inner) % channels);
-            int code = scales[c] == 0 ? 0 : Math.round(v[i] / scales[c]);
-            if (code < -127 || code > 127 || code * scales[c] != v[i]) {
-                throw new IllegalStateException(key + "[" + i + "] = " + v[i] + " is not a code of scale "
-                        + scales[c]);
-            }
-            codes[i] = (byte) (code + 128);
+        byte[] codes = codes(key, flat(w), shape, scales, axis);
+        for (int i = 0; i < codes.length; i++) {
+            codes[i] = (byte) (codes[i] + 128);
         }
         quantizedWeights++;
         dynamicLayers++;
@@ -699,6 +675,32 @@ public final class OnnxExport {
             scaleShape)});
         String y = g.node("Mul", b == null ? name : name + "_unbiased", new String[] {f, scale});
         return b == null ? y : g.node("Add", name, new String[] {y, g.floats(name + "_b", flat(b), scaleShape)});
+    }
+
+    /**
+     * The int8 codes of weights {@code v} (shape {@code shape}) that are exactly {@code code · scales[channel]}, the
+     * channel along {@code axis}.
+     */
+    private static byte[] codes(String key, float[] v, long[] shape, float[] scales, int axis) {
+        int channels = (int) shape[axis];
+        if (scales.length != channels) {
+            throw new IllegalStateException(key + ": " + scales.length + " scales for " + channels + " channels");
+        }
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        byte[] codes = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            int c = (int) ((i / inner) % channels);
+            int code = scales[c] == 0 ? 0 : Math.round(v[i] / scales[c]);
+            if (code < -127 || code > 127 || code * scales[c] != v[i]) {
+                throw new IllegalStateException(key + "[" + i + "] = " + v[i] + " is not a code of scale "
+                        + scales[c]);
+            }
+            codes[i] = (byte) code;
+        }
+        return codes;
     }
 
     private static byte[] filledBytes(int n, byte v) {

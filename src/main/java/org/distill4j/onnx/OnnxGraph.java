@@ -24,17 +24,7 @@ final class OnnxGraph {
 
     /** Adds node {@code op} reading {@code inputs}; returns its (one) output, named after {@code name}. */
     String node(String op, String name, String[] inputs, OnnxMl.AttributeProto... attrs) {
-        String out = fresh(name);
-        OnnxMl.NodeProto.Builder n = OnnxMl.NodeProto.newBuilder().setOpType(op).setName(out + "/" + op)
-                .addOutput(out);
-        for (String in : inputs) {
-            n.addInput(in);
-        }
-        for (OnnxMl.AttributeProto a : attrs) {
-            n.addAttribute(a);
-        }
-        graph.addNode(n);
-        return out;
+        return nodes(op, name, 1, inputs, attrs)[0];
     }
 
     /** Adds node {@code op} with {@code outputs} outputs, named after {@code name}; returns their names. */
