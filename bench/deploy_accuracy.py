@@ -8,7 +8,8 @@ import os
 import re
 import sys
 
-VARIANTS = [("fp32", "fp32"), ("qat", "QAT + kd, 8-bit"), ("qat4", "QAT + kd, 4-bit"),
+VARIANTS = [("fp32", "fp32"), ("qat", "QAT + kd, 8-bit"), ("qat7", "QAT + kd, 7-bit"),
+            ("qat4", "QAT + kd, 4-bit"),
             ("ptq", "PTQ static, 8-bit"), ("ptq4", "PTQ static, 4-bit"),
             ("ptq_dynamic", "PTQ dynamic, 8-bit"), ("ptq_dynamic4", "PTQ dynamic, 4-bit")]
 FP32 = {"lenet5": "deploy-lenet5_from_cnn", "mlp300": "deploy-mlp300_from_cnn", "resnet8": "deploy-resnet8_fp32"}
