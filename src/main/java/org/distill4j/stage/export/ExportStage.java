@@ -170,6 +170,13 @@ public final class ExportStage implements Stage {
                 String.format("%.2g", check.relativeDifference()));
         LOG.info("{}: ONNX Runtime {} runs it with {}", config.name(), OnnxSession.runtimeVersion(),
                 kernels.describe());
+        boolean uint8Weights = model.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(
+                "distill4j.weight_storage") && p.getValue().contains("uint8"));
+        if (uint8Weights && org.distill4j.run.Provenance.cpuFlags().stream().noneMatch(f -> f.contains("vnni"))) {
+            LOG.info("{}: its 8-bit weights run on ONNX Runtime's exact u8·u8 kernels, which on this CPU (no VNNI) "
+                    + "are slower than its u8·s8 ones; 7-bit weights (bits: 7) take those without saturating "
+                    + "(docs/compression.md, Speed)", config.name());
+        }
     }
 
     /**
