@@ -1,5 +1,6 @@
 package org.distill4j.model;
 
+import org.distill4j.math.Quantizer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.BaseActivationFunction;
 import org.nd4j.linalg.activations.IActivation;
@@ -50,10 +51,10 @@ public final class DynamicQuantizedActivation extends BaseActivationFunction {
         if (scale == 0f) {
             return;
         }
-        float zp = (float) Math.max(0, Math.min(255, Math.rint(0f - lo / scale)));
+        int zp = (int) Math.max(0, Math.min(255, Math.rint(0f - lo / scale)));
+        Quantizer.Affine q = new Quantizer.Affine(scale, zp, 8);
         for (int i = 0; i < a.length; i++) {
-            float q = (float) Math.max(0, Math.min(255, Math.rint(a[i] / scale) + zp));
-            a[i] = (q - zp) * scale;
+            a[i] = q.fakeQuantize(a[i]);
         }
     }
 

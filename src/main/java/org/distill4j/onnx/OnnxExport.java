@@ -211,12 +211,8 @@ public final class OnnxExport {
     }
 
     private static boolean hasQuantizedActivations(Net net) {
-        boolean[] any = {false};
-        net.mapActivations((name, a) -> {
-            any[0] |= a instanceof QuantizedActivation q && q.affine() != null;
-            return a;
-        });
-        return any[0];
+        return net.activations().values().stream().anyMatch(a -> a instanceof QuantizedActivation q
+                && q.affine() != null);
     }
 
     private static String version() {

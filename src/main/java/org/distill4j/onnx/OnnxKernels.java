@@ -32,23 +32,36 @@ public record OnnxKernels(Map<String, Integer> ops) {
 
     /** Opens {@code model} in ONNX Runtime with {@code threads} threads and counts the operators it runs. */
     public static OnnxKernels of(Path model, int threads) {
-        Path optimized = null;
+        Path optimized;
         try {
             optimized = Files.createTempFile("distill4j-ort-", ".onnx");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
             try (OnnxSession s = OnnxSession.open(model, threads, optimized)) {
                 // the session writes the optimized graph when it is created
             }
+            return read(optimized);
+        } finally {
+            deleteQuietly(optimized);
+        }
+    }
+
+    /** The operators of the optimized graph a session wrote ({@link OnnxSession#open}'s {@code optimizedOut}). */
+    public static OnnxKernels read(Path optimized) {
+        try {
             return of(OnnxMl.ModelProto.parseFrom(Files.readAllBytes(optimized)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            if (optimized != null) {
-                try {
-                    Files.deleteIfExists(optimized);
-                } catch (IOException ignored) {
-                    // a temporary file
-                }
-            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file
         }
     }
 

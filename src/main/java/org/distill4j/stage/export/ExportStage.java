@@ -126,16 +126,19 @@ public final class ExportStage implements Stage {
                 .anyMatch(n -> n.getOpType().equals("DynamicQuantizeLinear"));
         Path file = ctx.runDir().file(config.name() + ".onnx");
         Path checked = Files.createTempFile(ctx.runDir().path(), config.name(), ".onnx.tmp");
+        Path optimized = Files.createTempFile(ctx.runDir().path(), config.name(), ".ort.tmp");
         OnnxCheck check;
         OnnxKernels kernels;
         try {
             Files.write(checked, model.toByteArray());
-            try (OnnxSession s = OnnxSession.open(checked, Runtime.getRuntime().availableProcessors(), null)) {
+            // the session that checks the file also writes the graph ONNX Runtime optimized it into
+            try (OnnxSession s = OnnxSession.open(checked, Runtime.getRuntime().availableProcessors(), optimized)) {
                 check = OnnxCheck.of(net, s, ctx.test());
             }
-            kernels = OnnxKernels.of(checked, 1);
+            kernels = OnnxKernels.read(optimized);
         } finally {
             Files.deleteIfExists(checked);
+            Files.deleteIfExists(optimized);
         }
         String problem = check.problem(qdq || dynamic);
         if (problem != null) {
