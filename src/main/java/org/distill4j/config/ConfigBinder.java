@@ -43,12 +43,29 @@ public final class ConfigBinder {
     private static ModelConfig model(Obj o) {
         return o.build(() -> {
             String load = o.string("load", null);
-            if (load != null && !o.has("arch")) {
-                return new ModelConfig(null, load);
+            String format = o.string("format", load != null && ModelConfig.onnxName(load) ? "onnx" : "dl4j");
+            if (!format.equals("onnx") && !format.equals("dl4j")) {
+                throw new ConfigException(o.at("format"), "unknown value '" + format + "'; allowed: dl4j, onnx");
             }
-            ArchSpec arch = o.has("arch") || load == null
-                    ? o.pick("arch", o.schema().archs(), "architecture").apply(o.without("arch", "load")) : null;
-            return new ModelConfig(arch, load);
+            OnnxModelConfig onnx = null;
+            if (format.equals("onnx")) {
+                onnx = new OnnxModelConfig(o.string("input", null), o.string("output", null),
+                        o.enumValue("layout", OnnxModelConfig.Layout.class, null), o.numList("mean", null),
+                        o.numList("std", null), o.integer("threads", null));
+            } else if (load != null && !o.has("arch")) {
+                for (String k : OnnxModelConfig.KEYS) {
+                    if (o.has(k)) {
+                        throw new ConfigException(o.at(k), "only for an ONNX model (load: <model.onnx> or format: "
+                                + "onnx); " + load + " loads as a DL4J model zip");
+                    }
+                }
+            }
+            if (load != null && !o.has("arch")) {
+                return new ModelConfig(null, load, onnx);
+            }
+            ArchSpec arch = o.has("arch") || load == null ? o.pick("arch", o.schema().archs(), "architecture")
+                    .apply(o.without("arch", "load", "format")) : null;
+            return new ModelConfig(arch, load, onnx);
         });
     }
 

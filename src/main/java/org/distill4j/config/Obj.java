@@ -182,6 +182,28 @@ public final class Obj {
         return out;
     }
 
+    public List<Double> numList(String key, List<Double> def) {
+        JsonNode v = raw(key);
+        if (v == null) {
+            return def;
+        }
+        if (v.isNumber()) {
+            return List.of(number(key, null));
+        }
+        if (!v.isArray()) {
+            throw new ConfigException(at(key), "must be a list of numbers, got " + describe(v));
+        }
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode e = v.get(i);
+            if (!e.isNumber() || !Double.isFinite(e.doubleValue())) {
+                throw new ConfigException(at(key) + "[" + i + "]", "must be a finite number, got " + describe(e));
+            }
+            out.add(e.doubleValue());
+        }
+        return out;
+    }
+
     public List<String> strList(String key, List<String> def) {
         JsonNode v = raw(key);
         if (v == null) {

@@ -38,7 +38,41 @@ public record RunConfig(int version, String name, long seed, DatasetConfig datas
         if (output == null) {
             output = new OutputConfig("experiments", true);
         }
+        if (student != null && student.isOnnx()) {
+            throw new ConfigException("student.load", "an ONNX model runs in ONNX Runtime and cannot be trained or "
+                    + "compressed; only the teacher may be ONNX (build the student from arch:, or load a DL4J zip)");
+        }
         stages = checkStageOrder(teacher, student, dataset, stages);
+        if (teacher != null && teacher.isOnnx()) {
+            checkOnnxTeacherUse(teacher, stages);
+        }
+    }
+
+    /**
+     * An ONNX teacher only gives logits, in inference: a stage that would train or compress it, export it, or match
+     * its intermediate layers is a config error at the key that asks for it.
+     */
+    private static void checkOnnxTeacherUse(ModelConfig teacher, List<StageConfig> stages) {
+        String why = "the teacher is an ONNX model (teacher.load: " + teacher.load() + ") that ONNX Runtime runs; ";
+        for (int i = 0; i < stages.size(); i++) {
+            StageConfig s = stages.get(i);
+            String at = "stages[" + i + "]";
+            for (SlotUse u : s.writes()) {
+                if (u.slot() == ModelSlot.TEACHER) {
+                    throw new ConfigException(u.key() == null ? at : at + "." + u.key(), why + "it is never trained or "
+                            + "compressed (" + s.type() + " would); train a DL4J teacher with arch: instead");
+                }
+            }
+            for (SlotUse u : s.reads()) {
+                if (u.slot() == ModelSlot.TEACHER && u.key() != null && !s.onlyRuns(ModelSlot.TEACHER)) {
+                    throw new ConfigException(at + "." + u.key(), why + s.type() + " cannot work on it");
+                }
+            }
+            if (s instanceof WithLoss w && w.loss().featureBased()) {
+                throw new ConfigException(at + ".loss", why + "it gives only its logits, and '" + w.loss().type()
+                        + "' matches intermediate layers; use kd, dkd or dist");
+            }
+        }
     }
 
     /** The {@code teacher:} or {@code student:} section that describes the network in {@code slot}, or null. */

@@ -29,6 +29,14 @@ public interface StageConfig {
         return List.of();
     }
 
+    /**
+     * Whether this stage only runs the model it reads in {@code slot} (inference: evaluation), so that a model
+     * another runtime runs (an ONNX teacher) serves it; stages that read a network's layers or weights say no.
+     */
+    default boolean onlyRuns(ModelSlot slot) {
+        return false;
+    }
+
     /** The batches this stage passes through models, for the run's memory check before anything trains. */
     @JsonIgnore
     default List<BatchUse> batches() {

@@ -128,7 +128,7 @@ public final class FashionMnist {
         }
     }
 
-    static boolean hasAll(Path dir) {
+    public static boolean hasAll(Path dir) {
         return FILES.keySet().stream().allMatch(f -> Files.isRegularFile(dir.resolve(f)));
     }
 

@@ -98,11 +98,16 @@ public final class Evaluator {
 
     /** Accuracy only, on the first {@code limit} examples. */
     public static double accuracy(Net net, Batches data, int batchSize, int limit) {
+        return accuracy(x -> floats(net.output(x)), data, batchSize, limit);
+    }
+
+    /** {@link #accuracy(Net, Batches, int, int)} of any {@link Model}. */
+    public static double accuracy(Model net, Batches data, int batchSize, int limit) {
         int n = Math.min(limit, data.data().size());
         int k = data.data().numClasses();
         int[] labels = data.data().labels();
         int[] hits = {0};
-        forEachRow(x -> floats(net.output(x)), data, batchSize, n, "accuracy", (i, logits, row) -> {
+        forEachRow(net, data, batchSize, n, "accuracy", (i, logits, row) -> {
             if (argmax(logits, row, k) == labels[i]) {
                 hits[0]++;
             }

@@ -64,7 +64,8 @@ public final class Pipeline {
     /** Everything a run needs that is checked before its directory exists. */
     private record Prepared(RunConfig config, List<Stage> stages, FashionMnist.Splits splits, Batches train,
                             Batches validation, Batches test, Map<String, Object> backend,
-                            Architectures.InputShape input, Map<ModelSlot, Net> models) {
+                            Architectures.InputShape input, Map<ModelSlot, Net> models,
+                            org.distill4j.spi.OnnxTeacher onnxTeacher) {
     }
 
     private static Prepared prepare(RunConfig config, Plugins plugins) {
@@ -87,7 +88,10 @@ public final class Pipeline {
         for (Stage s : stages) {
             s.check(config, models);
         }
-        return new Prepared(config, stages, splits, train, validation, test, backend, input, models);
+        org.distill4j.spi.OnnxTeacher onnx = config.teacher() != null && config.teacher().isOnnx()
+                ? org.distill4j.spi.OnnxTeacher.open("teacher", config.teacher(), input, train.data().numClasses())
+                : null;
+        return new Prepared(config, stages, splits, train, validation, test, backend, input, models, onnx);
     }
 
     /**
@@ -417,7 +421,17 @@ public final class Pipeline {
         return (Exception) e;
     }
 
-    private static void execute(Prepared p, RunDirectory rd, Record prov, RunState resumed)
+    private static void execute(Prepared p, RunDirectory rd, Record prov, RunState resumed) throws Exception {
+        try {
+            executeStages(p, rd, prov, resumed);
+        } finally {
+            if (p.onnxTeacher() != null) {
+                p.onnxTeacher().close();
+            }
+        }
+    }
+
+    private static void executeStages(Prepared p, RunDirectory rd, Record prov, RunState resumed)
             throws Exception {
         RunConfig config = p.config();
         long t0 = System.nanoTime();
@@ -427,7 +441,12 @@ public final class Pipeline {
                 p.splits().directory().toAbsolutePath());
         LOG.info("backend {}, oneDNN helpers {}", p.backend().get("name"), OneDnn.enabled() ? "on" : "off");
         org.distill4j.model.Backend.speedWarnings().forEach(w -> LOG.warn("speed: {}", w));
-        StageContext ctx = new StageContext(config, rd, p.train(), p.validation(), p.test(), p.input(), p.models());
+        StageContext ctx = new StageContext(config, rd, p.train(), p.validation(), p.test(), p.input(), p.models(),
+                p.onnxTeacher());
+        if (p.onnxTeacher() != null) {
+            LOG.info("teacher: {}, {} parameters", p.onnxTeacher().describe(),
+                    String.format("%,d", p.onnxTeacher().params()));
+        }
         RunState state = resumed != null ? resumed : RunState.empty();
         double before = 0;
         if (resumed != null) {
@@ -496,6 +515,9 @@ public final class Pipeline {
     static Map<ModelSlot, Net> buildModels(RunConfig config, Architectures.InputShape input, int numClasses) {
         Map<ModelSlot, Net> models = new java.util.EnumMap<>(ModelSlot.class);
         for (ModelSlot slot : config.slotsUsed()) {
+            if (config.model(slot) != null && config.model(slot).isOnnx()) {
+                continue; // ONNX Runtime runs it: see OnnxTeacher
+            }
             models.put(slot, model(slot.section(), config.model(slot), input, numClasses, config.seed()));
         }
         return models;
@@ -552,6 +574,10 @@ public final class Pipeline {
      */
     public static Net model(String section, ModelConfig spec, Architectures.InputShape input,
             int numClasses, long seed) {
+        if (spec.isOnnx()) {
+            throw new org.distill4j.config.ConfigException(section + ".load", spec.load() + " is an ONNX model, which "
+                    + "ONNX Runtime runs; this needs a DL4J network (arch:, or load: <model.zip>)");
+        }
         if (spec.load() != null) {
             Net loaded;
             try {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * One model's entry in {@code summary.json} ({@code models.<slot>}), written by the evaluate stage.
  *
  * @param trainedBy   the stage that produced the model; null for a loaded model no stage changed
+ * @param flopsPerSample multiply-adds per example; null for a model another runtime runs (an ONNX teacher)
  * @param modelBytes  size of that stage's saved {@code <stage>.zip}; null when none was saved
  * @param onednnHelper the oneDNN layer helper the network got, or null
  * @param validationAccuracy accuracy on the validation split (what recipes are chosen by); null without one, and in
@@ -17,7 +18,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder(alphabetic = true)
 public record ModelResult(String architecture, @JsonProperty("trained_by") String trainedBy, long params,
-                          @JsonProperty("flops_per_sample") long flopsPerSample,
+                          @JsonInclude(JsonInclude.Include.NON_NULL)
+                          @JsonProperty("flops_per_sample") Long flopsPerSample,
                           @JsonProperty("fp32_param_bytes") long fp32ParamBytes,
                           @JsonProperty("model_bytes") Long modelBytes,
                           @JsonProperty("inference_samples_per_s") double inferenceSamplesPerSecond,

@@ -120,6 +120,11 @@ public final class Provenance {
         return List.of();
     }
 
+    /** The machine's physical memory in bytes, or null where /proc/meminfo is absent. */
+    public static Long totalMemoryBytes() {
+        return totalMemory();
+    }
+
     static Long totalMemory() {
         return Machine.kiloBytesField(Path.of("/proc/meminfo"), "MemTotal:");
     }

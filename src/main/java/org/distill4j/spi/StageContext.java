@@ -29,9 +29,14 @@ public final class StageContext {
     private final int numClasses;
     private final Map<ModelSlot, ModelState> models = new EnumMap<>(ModelSlot.class);
     private final Map<Teacher, float[]> teacherLogits = new HashMap<>();
+    private final OnnxTeacher onnxTeacher;
 
+    /**
+     * @param onnxTeacher the teacher when it is an ONNX model (then {@code models} holds no teacher network), or null
+     */
     public StageContext(RunConfig config, RunDirectory runDir, Batches train, Batches validation, Batches test,
-                        Architectures.InputShape input, Map<ModelSlot, Net> models) {
+                        Architectures.InputShape input, Map<ModelSlot, Net> models, OnnxTeacher onnxTeacher) {
+        this.onnxTeacher = onnxTeacher;
         this.config = config;
         this.runDir = runDir;
         this.train = train;
@@ -75,8 +80,19 @@ public final class StageContext {
         return Seeds.derive(config.seed(), component);
     }
 
+    /** Whether {@code slot} holds a DL4J network (an ONNX teacher is not one: see {@link #onnxTeacher}). */
     public boolean has(ModelSlot slot) {
         return models.containsKey(slot);
+    }
+
+    /** Whether the run has a teacher: a network, or an ONNX model. */
+    public boolean hasTeacher() {
+        return onnxTeacher != null || has(ModelSlot.TEACHER);
+    }
+
+    /** The teacher when it is an ONNX model run by ONNX Runtime, or null. */
+    public OnnxTeacher onnxTeacher() {
+        return onnxTeacher;
     }
 
     /** The model in {@code slot} with its masks and quantization, as the last stage that changed it handed it on. */
@@ -95,7 +111,7 @@ public final class StageContext {
 
     /** The teacher of this run, as distillation losses see it. */
     public Teacher teacher() {
-        return new NetTeacher(model(ModelSlot.TEACHER));
+        return onnxTeacher != null ? onnxTeacher : new NetTeacher(model(ModelSlot.TEACHER));
     }
 
     /** Where the network in {@code slot} came from, for reports: the loaded file or the architecture name. */
@@ -124,7 +140,7 @@ public final class StageContext {
      * the stage keeps it.
      */
     public Objective finetuneObjective(String stageName, ModelSlot slot, FinetuneConfig f) {
-        if (f.distill() && slot != ModelSlot.TEACHER && has(ModelSlot.TEACHER)) {
+        if (f.distill() && slot != ModelSlot.TEACHER && hasTeacher()) {
             return Objective.distillation(this, stageName, teacher(), f.loss(), TeacherCache.AUTO);
         }
         return Objective.crossEntropy(this);

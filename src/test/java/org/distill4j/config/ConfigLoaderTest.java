@@ -58,6 +58,57 @@ class ConfigLoaderTest {
         return e.getMessage();
     }
 
+    static final String ONNX_TEACHER = """
+            version: 1
+            dataset: {name: fashion-mnist-sample}
+            teacher: {load: t.onnx, layout: nhwc, mean: [0.5], std: 0.25, threads: 2}
+            student: {arch: mlp, hidden: [16]}
+            stages:
+              - {type: train, model: baseline, epochs: 1}
+              - {type: distill, epochs: 1}
+              - {type: prune, model: student, sparsity: 0.5}
+              - {type: evaluate}
+            """;
+
+    @Test
+    void onnxTeacherKeysBindAndReadBack() throws IOException {
+        RunConfig c = load(ONNX_TEACHER);
+        assertTrue(c.teacher().isOnnx());
+        assertEquals(new OnnxModelConfig(null, null, OnnxModelConfig.Layout.NHWC, List.of(0.5), List.of(0.25), 2),
+                c.teacher().onnx());
+        String yaml = ConfigWriter.toYaml(c);
+        assertTrue(yaml.contains("format: onnx"), yaml);
+        assertEquals(c, load(yaml), "the resolved config reads back");
+        // format: onnx makes any file name an ONNX model; a .onnx file with format: dl4j is a zip
+        assertTrue(load(ONNX_TEACHER.replace("load: t.onnx", "load: teacher.bin, format: onnx")).teacher().isOnnx());
+        assertEquals(List.of(ModelSlot.TEACHER, ModelSlot.BASELINE, ModelSlot.STUDENT),
+                ((EvaluateStageConfig) c.stages().get(3)).models());
+    }
+
+    @Test
+    void onnxTeacherMisuseIsAConfigErrorAtItsKey() {
+        assertEquals("teacher.layout: only for an ONNX model (load: <model.onnx> or format: onnx); t.zip loads as a "
+                + "DL4J model zip", error(ONNX_TEACHER.replace("load: t.onnx", "load: t.zip")));
+        assertTrue(error(ONNX_TEACHER.replace("{type: train, model: baseline, epochs: 1}",
+                "{type: train, model: teacher, epochs: 1}")).startsWith("stages[0].model: the teacher is an ONNX model "
+                + "(teacher.load: t.onnx) that ONNX Runtime runs; it is never trained or compressed"));
+        assertTrue(error(ONNX_TEACHER.replace("model: student, sparsity", "model: teacher, sparsity"))
+                .startsWith("stages[2].model: the teacher is an ONNX model"));
+        assertTrue(error(ONNX_TEACHER.replace("{type: evaluate}", "{type: export, model: teacher}"))
+                .startsWith("stages[3].model: the teacher is an ONNX model (teacher.load: t.onnx) that ONNX Runtime "
+                        + "runs; export cannot work on it"));
+        assertTrue(error(ONNX_TEACHER.replace("{type: distill, epochs: 1}", "{type: distill, epochs: 1, loss: {type: "
+                + "hint, student_layer: a, teacher_layer: b}}")).contains("gives only its logits, and 'hint' matches"));
+        assertEquals("student.load: an ONNX model runs in ONNX Runtime and cannot be trained or compressed; only the "
+                + "teacher may be ONNX (build the student from arch:, or load a DL4J zip)", error(ONNX_TEACHER
+                .replace("student: {arch: mlp, hidden: [16]}", "student: {load: s.onnx}")));
+        assertEquals("teacher.std[0]: must be > 0, got 0.0", error(ONNX_TEACHER.replace("std: 0.25", "std: 0")));
+        assertEquals("teacher.format: unknown value 'tf'; allowed: dl4j, onnx",
+                error(ONNX_TEACHER.replace("load: t.onnx", "load: t.onnx, format: tf")));
+        assertEquals("teacher.layout: unknown value 'chw'; allowed: nchw, nhwc",
+                error(ONNX_TEACHER.replace("layout: nhwc", "layout: chw")));
+    }
+
     @Test
     void validConfigWithDefaults() throws IOException {
         RunConfig c = load(VALID);

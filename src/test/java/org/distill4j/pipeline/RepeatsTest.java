@@ -90,6 +90,6 @@ class RepeatsTest {
     }
 
     private static org.distill4j.run.ModelResult model(double test, Double val) {
-        return new org.distill4j.run.ModelResult("mlp", "train", 10, 10, 40, null, 1.0, null, test, 1.0, val);
+        return new org.distill4j.run.ModelResult("mlp", "train", 10, 10L, 40, null, 1.0, null, test, 1.0, val);
     }
 }

@@ -35,7 +35,7 @@ public final class DistillStage implements Stage {
         Net student = ctx.model(ModelSlot.STUDENT);
         Objective objective = Objective.distillation(ctx, config.name(), teacher, config.loss(), config.cacheTeacher());
         LOG.info("{}: {}; teacher test accuracy {}", config.name(), objective.description(),
-                String.format("%.4f", Evaluator.accuracy(ctx.model(ModelSlot.TEACHER), ctx.test(),
+                String.format("%.4f", Evaluator.accuracy(x -> Evaluator.floats(teacher.logits(x)), ctx.test(),
                         Evaluator.DEFAULT_BATCH, Integer.MAX_VALUE)));
         Trainer.Result r = Trainer.train(ctx, config.name(), config.type(), ModelSlot.STUDENT, student,
                 config.training(), objective, StepHook.NONE);

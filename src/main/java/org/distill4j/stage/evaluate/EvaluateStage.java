@@ -13,6 +13,7 @@ import org.distill4j.model.ModelSummary;
 import org.distill4j.model.Net;
 import org.distill4j.model.OneDnn;
 import org.distill4j.run.ModelResult;
+import org.distill4j.spi.OnnxTeacher;
 import org.distill4j.spi.Stage;
 import org.distill4j.spi.StageContext;
 import org.distill4j.spi.StageResult;
@@ -36,6 +37,10 @@ public final class EvaluateStage implements Stage {
     public StageResult run(StageContext ctx) throws Exception {
         Map<ModelSlot, ModelResult> results = new EnumMap<>(ModelSlot.class);
         for (ModelSlot slot : config.models()) {
+            if (slot == ModelSlot.TEACHER && ctx.onnxTeacher() != null) {
+                results.put(slot, evaluateOnnx(ctx, ctx.onnxTeacher()));
+                continue;
+            }
             Net net = ctx.model(slot);
             EvalResult r = Evaluator.evaluate(net, ctx.test(), config.batchSize());
             LOG.info("\n{}", r.report(slot.yaml() + " on the test set"));
@@ -49,5 +54,18 @@ public final class EvaluateStage implements Stage {
                     : Evaluator.accuracy(net, ctx.validation(), config.batchSize(), Integer.MAX_VALUE)));
         }
         return new StageResult(Map.of(), null, results);
+    }
+
+    /** The report of an ONNX teacher, run by ONNX Runtime as distillation runs it. */
+    private ModelResult evaluateOnnx(StageContext ctx, OnnxTeacher teacher) throws java.io.IOException {
+        Evaluator.Model m = x -> Evaluator.floats(teacher.logits(x));
+        EvalResult r = Evaluator.evaluate(m, ctx.test(), config.batchSize());
+        LOG.info("\n{}", r.report("teacher (ONNX Runtime) on the test set"));
+        ctx.runDir().writeJson("eval-teacher.json", r.toMap());
+        long params = teacher.params();
+        return new ModelResult(ctx.describe(ModelSlot.TEACHER), null, params, null, params * 4,
+                Files.size(teacher.file()), r.samplesPerSecond(), null, r.accuracy(), r.top5(),
+                ctx.validation().data().size() == 0 ? null
+                        : Evaluator.accuracy(m, ctx.validation(), config.batchSize(), Integer.MAX_VALUE));
     }
 }

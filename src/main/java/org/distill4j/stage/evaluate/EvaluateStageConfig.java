@@ -50,6 +50,12 @@ public record EvaluateStageConfig(String name, List<ModelSlot> models, int batch
         return out;
     }
 
+    /** Evaluation only runs the models: an ONNX teacher serves it. */
+    @Override
+    public boolean onlyRuns(ModelSlot slot) {
+        return true;
+    }
+
     /** An empty model list means every model ready before this stage. */
     @Override
     public StageConfig resolve(DatasetConfig dataset, Set<ModelSlot> ready) {
