@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
         description = "Knowledge distillation and model compression on Deeplearning4j.",
         subcommands = {TrainCommand.class, AggregateCommand.class, SweepCommand.class, ReportCommand.class,
                 ReproduceCommand.class, TrialCommand.class, EvalCommand.class, ConfigCommand.class,
-                ProfileCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+                ProfileCommand.class, BenchCommand.class, DoctorCommand.class, DataCommand.class,
+                CommandLine.HelpCommand.class})
 public final class DistillCli implements java.util.concurrent.Callable<Integer> {
     private static final Logger LOG = LogManager.getLogger(DistillCli.class);
     public static final int EXIT_OK = 0;

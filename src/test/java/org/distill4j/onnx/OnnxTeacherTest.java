@@ -76,6 +76,44 @@ class OnnxTeacherTest {
         }
     }
 
+    @Test
+    void cachedAndPerBatchTeacherLogitsAgree() throws IOException {
+        JsonNode info = new ObjectMapper().readTree(TEACHER.resolve("teacher.json").toFile());
+        ImageDataset train = FashionMnist.load(Path.of(Datasets.SAMPLE_DIR), "fashion-mnist-sample", false).train();
+        Batches b = new Batches(train, null);
+        int n = 300;
+        try (OnnxTeacher t = OnnxTeacher.open("teacher", spec(TEACHER.resolve("model.onnx"),
+                opts(null, List.of(info.get("mean").get(0).asDouble()), List.of(info.get("std").get(0).asDouble()))),
+                MNIST, 10)) {
+            // the cache: every training image once, in order, in inference batches of 128
+            float[] cached = Evaluator.floats(org.distill4j.spi.Objective.teacherLogits(t, b));
+            // per batch: a shuffled epoch in training batches of 64, as distillation with augmentation runs it
+            int[] order = b.inOrder().clone();
+            Integer[] boxed = java.util.Arrays.stream(order).boxed().toArray(Integer[]::new);
+            java.util.Collections.shuffle(java.util.Arrays.asList(boxed), new Random(5));
+            for (int i = 0; i < order.length; i++) {
+                order[i] = boxed[i];
+            }
+            int[] position = new int[order.length];
+            int[] inOrder = b.inOrder();
+            for (int i = 0; i < inOrder.length; i++) {
+                position[inOrder[i]] = i;
+            }
+            double worst = 0;
+            for (int from = 0; from < n; from += 64) {
+                int to = Math.min(n, from + 64);
+                float[] got = Evaluator.floats(t.logits(b.trainingBatch(order, from, to, null).features()));
+                for (int i = from; i < to; i++) {
+                    int row = position[order[i]];
+                    for (int k = 0; k < 10; k++) {
+                        worst = Math.max(worst, Math.abs(got[(i - from) * 10 + k] - cached[row * 10 + k]));
+                    }
+                }
+            }
+            assertTrue(worst <= 1e-5, "max |per batch - cached| = " + worst);
+        }
+    }
+
     /**
      * A linear classifier {@code logits = norm(x) · W + b} over 2x3x4 images, with its input in {@code layout}
      * ({@code nchw}, {@code nhwc} or {@code flat}): the same weights, indexed channel-major, whatever the layout.
