@@ -32,7 +32,9 @@ public final class ConfigBinder {
 
     private static DatasetConfig dataset(Obj o) {
         return o.build(() -> new DatasetConfig(o.string("name", null), o.string("path", null),
-                o.number("validation", 0.1), augment(o.obj("augment"))));
+                o.number("validation", 0.1), augment(o.obj("augment")), o.string("train", null),
+                o.string("test", null), o.integer("height", null), o.integer("width", null),
+                o.integer("channels", null)));
     }
 
     private static AugmentConfig augment(Obj o) {

@@ -71,7 +71,8 @@ public final class Plugins {
             .arch(ResNetSpec.TYPE)
             .arch(LayersSpec.TYPE)
             .dataset(Datasets.FASHION_MNIST)
-            .dataset(Datasets.FASHION_MNIST_SAMPLE);
+            .dataset(Datasets.FASHION_MNIST_SAMPLE)
+            .dataset(Datasets.IMAGE_FOLDER);
 
     private final List<StageType<?>> stages;
     private final List<LossType<?>> losses;
