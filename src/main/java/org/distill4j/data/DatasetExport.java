@@ -31,7 +31,7 @@ public final class DatasetExport {
         return String.format("%0" + width + "d", k) + "_" + classes.get(k).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** Writes {@code train} and {@code test} (their first {@code limit} images each) to {@code out}, which must not exist. */
+    /** Writes {@code train} and {@code test} (their first {@code limit} images each) to {@code out}, a new folder. */
     public static void write(ImageDataset train, ImageDataset test, Format format, Path out, int limit)
             throws IOException {
         if (Files.exists(out)) {

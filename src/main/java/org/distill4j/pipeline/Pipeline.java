@@ -473,7 +473,7 @@ public final class Pipeline {
         }
         double wall = before + (System.nanoTime() - t0) / 1e9;
         RunSummary summary = new RunSummary(config.name(), rd.path().toString(), state.results(),
-                RunSummary.gain(state.results()), state.reports(), wall);
+                RunSummary.gain(state.results()), state.reports(), wall, p.train().data().classNames());
         rd.writeJson(RunSummary.FILE, summary);
         prov.set(prov.get().completed(wall));
         Checkpoint.deleteTree(rd.file("checkpoints"));

@@ -25,12 +25,20 @@ import org.distill4j.config.StageConfig;
 public record RunSummary(String name, @JsonProperty("run_dir") String runDir, Map<String, ModelResult> models,
                          @JsonInclude(JsonInclude.Include.NON_NULL)
                          @JsonProperty("distillation_gain") Double distillationGain,
-                         Map<String, StageReport> stages, @JsonProperty("wall_s") double wallSeconds) {
+                         Map<String, StageReport> stages, @JsonProperty("wall_s") double wallSeconds,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<String> classes) {
     public static final String FILE = "summary.json";
 
     public RunSummary {
         models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
+        classes = classes == null ? null : List.copyOf(classes);
+    }
+
+    /** A summary without the dataset's class names (as summaries written before they were recorded). */
+    public RunSummary(String name, String runDir, Map<String, ModelResult> models, Double distillationGain,
+                      Map<String, StageReport> stages, double wallSeconds) {
+        this(name, runDir, models, distillationGain, stages, wallSeconds, null);
     }
 
     /** Distilled student minus baseline test accuracy, when both were evaluated; else null. */
@@ -107,6 +115,7 @@ public record RunSummary(String name, @JsonProperty("run_dir") String runDir, Ma
         }
         return new RunSummary(n.path("name").asText(), n.path("run_dir").asText(), models,
                 n.hasNonNull("distillation_gain") ? n.get("distillation_gain").asDouble() : null, stages,
-                n.path("wall_s").asDouble());
+                n.path("wall_s").asDouble(), n.has("classes") ? Json.MAPPER.convertValue(n.get("classes"),
+                new com.fasterxml.jackson.core.type.TypeReference<List<String>>() { }) : null);
     }
 }
