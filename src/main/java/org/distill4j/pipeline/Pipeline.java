@@ -236,7 +236,7 @@ public final class Pipeline {
                 rd.writeString("config.resolved.yaml", resolved);
                 rd.writeString("overrides.txt", overrides.isEmpty() ? "" : String.join("\n", overrides) + "\n");
                 RunProvenance.DataInfo data = new RunProvenance.DataInfo(config.dataset().name(),
-                        p.splits().directory().toAbsolutePath().toString(), p.splits().train().checksums(),
+                        p.splits().directory().toAbsolutePath().toString(), inputChecksums(config, p),
                         p.train().data().size(), p.validation().data().size(), p.test().data().size(),
                         config.dataset().augment());
                 prov.set(RunProvenance.started(Provenance.collect(Env.home(), commandLine), p.backend(),
@@ -245,6 +245,34 @@ public final class Pipeline {
             } catch (Exception | Error e) {
                 throw fail(rd, prov, e);
             }
+        }
+    }
+
+    /**
+     * The content hashes of what the run reads: the dataset's files, and each model file it loads ({@code
+     * teacher.load <file>}), so that {@code reproduce} warns when any of them changed.
+     */
+    private static Map<String, String> inputChecksums(RunConfig config, Prepared p) throws IOException {
+        Map<String, String> sums = new java.util.TreeMap<>(p.splits().train().checksums());
+        for (ModelSlot slot : List.of(ModelSlot.TEACHER, ModelSlot.STUDENT)) {
+            ModelConfig m = config.model(slot);
+            if (m != null && m.load() != null && Files.isRegularFile(Path.of(m.load()))) {
+                sums.put(slot.section() + ".load " + m.load(), fileSha256(Path.of(m.load())));
+            }
+        }
+        return sums;
+    }
+
+    private static String fileSha256(Path f) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(f)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -37,6 +37,11 @@ class OnnxTeacherCliTest {
         assertTrue(log.contains("teacher: ONNX model experiments/teachers/fashion_cnn_pytorch/model.onnx (input "
                 + "'image' [-1, 1, 28, 28] nchw, output 'logits'), run by ONNX Runtime"), log);
         assertTrue(log.contains("teacher logits cached"), log);
+        Path model = Path.of("experiments/teachers/fashion_cnn_pytorch/model.onnx");
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(model)));
+        assertEquals(sha, Json.MAPPER.readTree(run.resolve("provenance.json").toFile()).path("data")
+                .path("content_sha256").path("teacher.load " + model).asText(), "the teacher file's hash");
     }
 
     @Test

@@ -50,6 +50,22 @@ class ReproductionTest {
     }
 
     @Test
+    void aChangedFileIsNamedAndAFileRecordedOnlyNowIsNot(@TempDir Path tmp) throws Exception {
+        Path again = reproducedAsVersion2(tmp.resolve("again"), 0);
+        ObjectNode prov = (ObjectNode) Json.MAPPER.readTree(again.resolve("provenance.json").toFile());
+        ObjectNode sums = (ObjectNode) prov.path("data").path("content_sha256");
+        String file = sums.fieldNames().next();
+        String then = sums.path(file).asText();
+        sums.put(file, "0".repeat(64));
+        sums.put("teacher.load t.onnx", "1".repeat(64));
+        Json.write(again.resolve("provenance.json"), prov);
+        List<String> w = Reproduction.compare(OFFICIAL, again).warnings();
+        // hashes are shortened to 57 characters and "..."
+        assertEquals(List.of("content of " + file + " differs: " + then.substring(0, 57) + "... then, "
+                + "0".repeat(57) + "... now"), w.stream().filter(x -> x.startsWith("content of ")).toList());
+    }
+
+    @Test
     void aChangedEncodingMakesTheSizesCountAcrossFormats(@TempDir Path tmp) throws Exception {
         Reproduction.Report r = Reproduction.compare(OFFICIAL, reproducedAsVersion2(tmp.resolve("again"), 1));
         assertEquals(List.of("stages.export.architecture_bytes", "stages.export.file_bytes",
