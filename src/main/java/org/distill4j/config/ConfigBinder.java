@@ -34,7 +34,8 @@ public final class ConfigBinder {
         return o.build(() -> new DatasetConfig(o.string("name", null), o.string("path", null),
                 o.number("validation", 0.1), augment(o.obj("augment")), o.string("train", null),
                 o.string("test", null), o.integer("height", null), o.integer("width", null),
-                o.integer("channels", null)));
+                o.integer("channels", null), o.string("label", null), o.strList("classes", null),
+                o.number("scale", null)));
     }
 
     private static AugmentConfig augment(Obj o) {

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DatasetConfig(String name, String path, double validation, AugmentConfig augment, String train,
-                            String test, Integer height, Integer width, Integer channels) {
+                            String test, Integer height, Integer width, Integer channels, String label,
+                            java.util.List<String> classes, Double scale) {
     public DatasetConfig {
         if (name == null || name.isBlank()) {
             throw ConfigException.field("name", "missing; e.g. fashion-mnist or fashion-mnist-sample");
@@ -26,26 +27,53 @@ public record DatasetConfig(String name, String path, double validation, Augment
         if (width != null) {
             Check.between("width", width, 1, 4096);
         }
-        if (channels != null && channels != 1 && channels != 3) {
-            throw ConfigException.field("channels", "must be 1 (grayscale) or 3 (RGB), got " + channels);
+        if (channels != null && channels < 1) {
+            throw ConfigException.field("channels", "must be >= 1, got " + channels);
+        }
+        if (scale != null && !(scale > 0)) {
+            throw ConfigException.field("scale", "must be > 0, got " + scale);
+        }
+        if (classes != null) {
+            classes = java.util.List.copyOf(classes);
+            if (classes.size() < 2 || new java.util.HashSet<>(classes).size() != classes.size()) {
+                throw ConfigException.field("classes", "must name at least 2 distinct classes, got " + classes);
+            }
         }
     }
 
     public DatasetConfig(String name, String path, double validation, AugmentConfig augment) {
-        this(name, path, validation, augment, null, null, null, null, null);
+        this(name, path, validation, augment, null, null, null, null, null, null, null, null);
     }
 
-    /**
-     * A config error at the first image-folder key this dataset kind does not take ({@code dataset.train}, ...);
-     * for kinds that read files of their own.
-     */
-    public void noImageFolderKeys() {
-        String[] keys = {"train", "test", "height", "width", "channels"};
-        Object[] values = {train, test, height, width, channels};
+    public DatasetConfig(String name, String path, double validation, AugmentConfig augment, String train,
+                         String test, Integer height, Integer width, Integer channels) {
+        this(name, path, validation, augment, train, test, height, width, channels, null, null, null);
+    }
+
+    /** A config error at the first key of image folders and CSV files that is set, for kinds with their own files. */
+    public void noFileKeys() {
+        refuse("train", "test", "height", "width", "channels", "label", "classes", "scale");
+    }
+
+    /** A config error at the first of {@code keys} that is set: keys this dataset kind does not take. */
+    public void refuse(String... keys) {
+        Object[] values = new Object[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            values[i] = switch (keys[i]) {
+                case "train" -> train;
+                case "test" -> test;
+                case "height" -> height;
+                case "width" -> width;
+                case "channels" -> channels;
+                case "label" -> label;
+                case "classes" -> classes;
+                case "scale" -> scale;
+                default -> throw new IllegalArgumentException(keys[i]);
+            };
+        }
         for (int i = 0; i < keys.length; i++) {
             if (values[i] != null) {
-                throw new ConfigException("dataset." + keys[i], "only for name: image-folder; " + name
-                        + " has its own files");
+                throw new ConfigException("dataset." + keys[i], "not a key of " + name + " datasets");
             }
         }
     }

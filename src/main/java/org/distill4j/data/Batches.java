@@ -63,6 +63,12 @@ public final class Batches {
     private float[] pixels(int[] order, int from, int to, Random rng) {
         int p = data.pixelsPerImage();
         float[] buf = new float[(to - from) * p];
+        if (data.tabular()) { // rows of feature values: never flipped or shifted (the loader refuses that)
+            for (int i = from; i < to; i++) {
+                System.arraycopy(data.values(), order[i] * p, buf, (i - from) * p, p);
+            }
+            return buf;
+        }
         byte[] px = data.pixels();
         for (int i = from; i < to; i++) {
             int src = order[i] * p;

@@ -19,15 +19,17 @@ public final class Datasets {
     }
 
     public static final Type FASHION_MNIST = new Type("fashion-mnist", (c, home) -> {
-        c.noImageFolderKeys();
+        c.noFileKeys();
         return FashionMnist.loadFull(c.path(), true);
     });
     public static final Type FASHION_MNIST_SAMPLE = new Type("fashion-mnist-sample", (c, home) -> {
-        c.noImageFolderKeys();
+        c.noFileKeys();
         return sample(c, home);
     });
     /** Folders of images, one sub-folder per class ({@link ImageFolder}). */
     public static final Type IMAGE_FOLDER = new Type("image-folder", (c, home) -> ImageFolder.load(c));
+    /** CSV files with a label column ({@link CsvDataset}). */
+    public static final Type CSV = new Type("csv", (c, home) -> CsvDataset.load(c));
 
     /** Where the bundled sample lives, relative to the distill4j home (the checkout). */
     public static final String SAMPLE_DIR = "datasets/fashion-mnist-sample";

@@ -7,10 +7,21 @@ import java.util.Random;
 
 /**
  * Images held in memory as unsigned bytes (n × channels × height × width) with integer labels, plus the
- * checksums of the files they came from. Pixels become floats in [0, 1] only when a batch is made.
+ * checksums of the files they came from. Pixels become floats in [0, 1] only when a batch is made. A tabular dataset
+ * (CSV rows) holds its feature values as floats in {@code values} instead (then {@code pixels} is empty).
  */
 public record ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
-                           List<String> classNames, Map<String, String> checksums) {
+                           List<String> classNames, Map<String, String> checksums, float[] values) {
+
+    public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+                        List<String> classNames, Map<String, String> checksums) {
+        this(name, pixels, labels, channels, height, width, classNames, checksums, null);
+    }
+
+    /** Whether this dataset holds float feature values (CSV rows) rather than pixels. */
+    public boolean tabular() {
+        return values != null;
+    }
 
     public int size() {
         return labels.length;
@@ -27,13 +38,18 @@ public record ImageDataset(String name, byte[] pixels, int[] labels, int channel
     /** The examples at {@code idx}, in that order. */
     public ImageDataset subset(int[] idx, String subsetName) {
         int p = pixelsPerImage();
-        byte[] px = new byte[idx.length * p];
+        byte[] px = new byte[tabular() ? 0 : idx.length * p];
+        float[] vs = tabular() ? new float[idx.length * p] : null;
         int[] lb = new int[idx.length];
         for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(pixels, idx[i] * p, px, i * p, p);
+            if (tabular()) {
+                System.arraycopy(values, idx[i] * p, vs, i * p, p);
+            } else {
+                System.arraycopy(pixels, idx[i] * p, px, i * p, p);
+            }
             lb[i] = labels[idx[i]];
         }
-        return new ImageDataset(subsetName, px, lb, channels, height, width, classNames, checksums);
+        return new ImageDataset(subsetName, px, lb, channels, height, width, classNames, checksums, vs);
     }
 
     /**

@@ -50,6 +50,10 @@ public final class ImageFolder {
         if (c.path() != null) {
             throw new ConfigException("dataset.path", "an image folder names its folders with train: and test:");
         }
+        c.refuse("label", "classes", "scale");
+        if (c.channels() != null && c.channels() != 1 && c.channels() != 3) {
+            throw new ConfigException("dataset.channels", "must be 1 (grayscale) or 3 (RGB), got " + c.channels());
+        }
         Path train = folder(c.train(), "dataset.train");
         Path test = folder(c.test(), "dataset.test");
         int h = required(c.height(), "dataset.height");

@@ -72,7 +72,8 @@ public final class Plugins {
             .arch(LayersSpec.TYPE)
             .dataset(Datasets.FASHION_MNIST)
             .dataset(Datasets.FASHION_MNIST_SAMPLE)
-            .dataset(Datasets.IMAGE_FOLDER);
+            .dataset(Datasets.IMAGE_FOLDER)
+            .dataset(Datasets.CSV);
 
     private final List<StageType<?>> stages;
     private final List<LossType<?>> losses;

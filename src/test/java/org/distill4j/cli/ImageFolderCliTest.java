@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image-folder path end to end: the bundled sample exported as PNG folders, then the quick ONNX-teacher run on
- * the folders and on the IDX files gives the same accuracies (same images in the same order, same seed); a folder
+ * The image-folder and CSV paths end to end: the bundled sample exported as PNG folders, then the quick ONNX-teacher run on
+ * the folders (and on CSV files) and on the IDX files gives the same accuracies (same images in the same order, same seed); a folder
  * that is not there is a one-line error that leaves nothing behind.
  */
 class ImageFolderCliTest {
@@ -53,6 +53,23 @@ class ImageFolderCliTest {
         Path run = tmp.resolve("a").resolve("distill-image-folder").toFile().listFiles()[0].toPath();
         assertEquals("0_T-shirt_top", Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("classes")
                 .get(0).asText(), "the summary records the folders' class names");
+    }
+
+    @Test
+    void aRunOnTheExportedCsvEqualsTheRunOnTheIdxFiles() throws Exception {
+        Path csv = tmp.resolve("csv");
+        assertEquals(0, CliTest.run("data", "export", "--dataset", "fashion-mnist-sample", "--format", "csv", "--out",
+                csv.toString()).code());
+        String[] fewer = {"--set", "stages.train-baseline.epochs=2", "--set", "stages.distill.epochs=2"};
+        JsonNode rows = models(CliTest.run(concat(new String[]{"train", "--config", "configs/quick/distill-csv.yaml",
+                "--set", "output.dir=" + tmp.resolve("a"), "--set", "dataset.train=" + csv.resolve("train.csv"),
+                "--set", "dataset.test=" + csv.resolve("test.csv")}, fewer)));
+        JsonNode idx = models(CliTest.run(concat(new String[]{"train", "--config",
+                "configs/quick/distill-onnx-teacher.yaml", "--set", "output.dir=" + tmp.resolve("b")}, fewer)));
+        for (String m : new String[]{"teacher", "baseline", "student"}) {
+            assertEquals(idx.path(m).path("test_accuracy").asDouble(), rows.path(m).path("test_accuracy")
+                    .asDouble(), 1e-12, m);
+        }
     }
 
     /** {@code n} RGB {@code size x size} PNGs of noise around {@code rgb} in {@code dir}. */

@@ -190,7 +190,7 @@ class DataTest {
     void unknownDatasetListsKnownOnes() {
         var e = assertThrows(org.distill4j.config.ConfigException.class,
                 () -> Plugins.BUILTIN.loadDataset(new DatasetConfig("cifar10", null, 0.1, null), Path.of(".")));
-        assertEquals("dataset.name: unknown dataset 'cifar10'; known: fashion-mnist, fashion-mnist-sample, "
+        assertEquals("dataset.name: unknown dataset 'cifar10'; known: csv, fashion-mnist, fashion-mnist-sample, "
                 + "image-folder", e.getMessage());
     }
 
