@@ -2,8 +2,6 @@ package org.distill4j.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.distill4j.config.AugmentConfig;
-import org.distill4j.config.DatasetConfig;
 import org.distill4j.data.DatasetExport;
 import org.distill4j.data.FashionMnist;
 import org.distill4j.run.Env;
@@ -36,13 +34,8 @@ final class DataCommand implements Callable<Integer> {
     static final class Export implements Callable<Integer> {
         enum Format { image_folder, csv }
 
-        @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist",
-                description = "Dataset name: fashion-mnist or fashion-mnist-sample (default: ${DEFAULT-VALUE}).")
-        String dataset;
-
-        @Option(names = "--data-path", paramLabel = "DIR",
-                description = "Directory holding the dataset's files (searched first).")
-        String dataPath;
+        @CommandLine.Mixin
+        DatasetOptions data;
 
         @Option(names = "--format", defaultValue = "image-folder", converter = FormatConverter.class,
                 description = "image-folder or csv (default: ${DEFAULT-VALUE}).")
@@ -73,8 +66,7 @@ final class DataCommand implements Callable<Integer> {
             if (limit < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 1, got " + limit);
             }
-            FashionMnist.Splits s = parent.cli.plugins().loadDataset(new DatasetConfig(dataset, dataPath, 0.0,
-                    new AugmentConfig(false, 0)), Env.home());
+            FashionMnist.Splits s = parent.cli.plugins().loadDataset(data.config(), Env.home());
             DatasetExport.write(s.train(), s.test(), format == Format.csv ? DatasetExport.Format.CSV
                     : DatasetExport.Format.IMAGE_FOLDER, out, limit);
             spec.commandLine().getOut().println(out);

@@ -1,13 +1,11 @@
 package org.distill4j.cli;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.distill4j.data.Datasets;
 import org.distill4j.data.FashionMnist;
 import org.distill4j.model.Backend;
@@ -96,7 +94,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     /** {@code name, compute capability} of each NVIDIA GPU, from nvidia-smi; empty without one (or without it). */
     static List<String> nvidiaSmi() {
-        String out = run("nvidia-smi", "--query-gpu=name,compute_cap", "--format=csv,noheader");
+        String out = Provenance.commandOutput("nvidia-smi", "--query-gpu=name,compute_cap", "--format=csv,noheader");
         return out == null ? List.of() : out.lines().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
@@ -171,7 +169,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void slurm(List<Line> lines) {
-        String v = run("sbatch", "--version");
+        String v = Provenance.commandOutput("sbatch", "--version");
         lines.add(new Line(Status.NOTE, "slurm", v == null ? "no Slurm client (sbatch) on PATH: sweeps run locally "
                 + "(executor: local)" : v.trim() + ": sweeps can run as job arrays (executor: slurm)"));
     }
@@ -186,29 +184,6 @@ final class DoctorCommand implements Callable<Integer> {
             lines.add(new Line(Status.NOTE, "onnxruntime", "does not load ("
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "): ONNX teachers and ONNX "
                     + "export checks cannot run"));
-        }
-    }
-
-    /** The standard output of a short command, or null when it is absent, fails or takes over 10 s. */
-    static String run(String... cmd) {
-        try {
-            Path out = Files.createTempFile("distill4j-doctor", ".out");
-            try {
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
-                        .redirectOutput(out.toFile()).start();
-                if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    return null;
-                }
-                return p.exitValue() == 0 ? Files.readString(out) : null;
-            } finally {
-                Files.deleteIfExists(out);
-            }
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
         }
     }
 }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.distill4j.model.Architectures;
 import org.distill4j.data.ImageDataset;
-import org.distill4j.config.AugmentConfig;
 import org.distill4j.config.DatasetConfig;
 import org.distill4j.data.Batches;
 import org.distill4j.data.FashionMnist;
@@ -29,13 +28,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " an .onnx export (run by ONNX Runtime).")
     Path model;
 
-    @Option(names = {"-d", "--dataset"}, defaultValue = "fashion-mnist",
-            description = "Dataset name: fashion-mnist or fashion-mnist-sample (default: ${DEFAULT-VALUE}).")
-    String dataset;
-
-    @Option(names = "--data-path", paramLabel = "DIR",
-            description = "Directory holding the dataset's files (searched first).")
-    String dataPath;
+    @CommandLine.Mixin
+    DatasetOptions data;
 
     @Option(names = "--split", defaultValue = "test", description = "test or train (default: ${DEFAULT-VALUE}).")
     Split split;
@@ -58,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch-size must be >= 1, got " + batchSize);
         }
-        DatasetConfig dc = new DatasetConfig(dataset, dataPath, 0.0, new AugmentConfig(false, 0));
+        DatasetConfig dc = data.config();
         if (OnnxSession.isOnnx(model)) {
             try (OnnxSession onnx = OnnxSession.open(model, Runtime.getRuntime().availableProcessors(), null)) {
                 FashionMnist.Splits s = cli.plugins().loadDataset(dc, Env.home());
@@ -85,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private int print(EvalResult r) throws java.io.IOException {
-        spec.commandLine().getOut().print(r.report(model + " on " + dataset + "/" + split));
+        spec.commandLine().getOut().print(r.report(model + " on " + data.dataset + "/" + split));
         spec.commandLine().getOut().flush();
         if (json != null) {
             Json.write(json, r.toMap());

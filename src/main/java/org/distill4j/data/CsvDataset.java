@@ -85,14 +85,7 @@ public final class CsvDataset {
     }
 
     private static Path file(String f, String key) {
-        if (f == null) {
-            throw new ConfigException(key, "missing; a CSV file with a header row and a label column");
-        }
-        Path p = Path.of(f);
-        if (!Files.isRegularFile(p)) {
-            throw new DataException(key + ": " + p + (Files.exists(p) ? " is not a file" : " not found"));
-        }
-        return p;
+        return ImageFolder.existing(f, key, false, "a CSV file with a header row and a label column");
     }
 
     /** The rows of {@code file}: every row must have the header's number of columns and numbers beside the label. */

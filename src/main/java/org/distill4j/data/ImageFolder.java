@@ -80,12 +80,21 @@ public final class ImageFolder {
     }
 
     private static Path folder(String dir, String key) {
-        if (dir == null) {
-            throw new ConfigException(key, "missing; a folder with one sub-folder of images per class");
+        return existing(dir, key, true, "a folder with one sub-folder of images per class");
+    }
+
+    /**
+     * The file ({@code folder}: the folder) a dataset key names: a config error at {@code key} when it is not given
+     * ({@code what} says what it should be), a data error when it is not there or of the other kind.
+     */
+    static Path existing(String name, String key, boolean folder, String what) {
+        if (name == null) {
+            throw new ConfigException(key, "missing; " + what);
         }
-        Path p = Path.of(dir);
-        if (!Files.isDirectory(p)) {
-            throw new DataException(key + ": " + p + (Files.exists(p) ? " is not a folder" : " not found"));
+        Path p = Path.of(name);
+        if (folder ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {
+            throw new DataException(key + ": " + p + (Files.exists(p) ? " is not a " + (folder ? "folder" : "file")
+                    : " not found"));
         }
         return p;
     }

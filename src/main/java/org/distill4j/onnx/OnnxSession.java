@@ -43,9 +43,21 @@ public final class OnnxSession implements AutoCloseable {
      * {@code spin}: whether idle intra-op threads spin (fastest alone; off when the JVM trains between runs).
      */
     public record Options(int threads, Path optimizedOut, String input, String output, boolean firstOutput,
-                          boolean spin) {
+                          boolean spin, boolean gpu) {
         public static Options of(int threads, Path optimizedOut) {
-            return new Options(threads, optimizedOut, null, null, true, true);
+            return new Options(threads, optimizedOut, null, null, true, true, false);
+        }
+    }
+
+    /**
+     * Whether this ONNX Runtime has its CUDA execution provider (the {@code onnxruntime_gpu} build of the
+     * {@code -Pcuda} profile; the CPU build has none).
+     */
+    public static boolean cudaAvailable() {
+        try {
+            return OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA);
+        } catch (RuntimeException | LinkageError e) {
+            return false;
         }
     }
 
@@ -74,6 +86,9 @@ public final class OnnxSession implements AutoCloseable {
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (!o.spin()) {
                 opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+            if (o.gpu() && cudaAvailable()) {
+                opts.addCUDA(0); // device 0; operators CUDA lacks fall back to the CPU
             }
             if (o.optimizedOut() != null) {
                 opts.setOptimizedModelFilePath(o.optimizedOut().toString());

@@ -65,13 +65,19 @@ public final class Provenance {
     }
 
     static String git(Path dir, String... args) {
+        String[] cmd = new String[args.length + 3];
+        cmd[0] = "git";
+        cmd[1] = "-C";
+        cmd[2] = dir.toAbsolutePath().toString();
+        System.arraycopy(args, 0, cmd, 3, args.length);
+        String out = commandOutput(cmd);
+        return out == null ? null : out.trim();
+    }
+
+    /** The standard output of a short command, or null when it is absent, fails or takes over 10 s. */
+    public static String commandOutput(String... cmd) {
         try {
-            String[] cmd = new String[args.length + 3];
-            cmd[0] = "git";
-            cmd[1] = "-C";
-            cmd[2] = dir.toAbsolutePath().toString();
-            System.arraycopy(args, 0, cmd, 3, args.length);
-            Path outFile = Files.createTempFile("distill4j-git", ".out");
+            Path outFile = Files.createTempFile("distill4j-cmd", ".out");
             try {
                 Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
                         .redirectOutput(outFile.toFile()).start();
@@ -79,7 +85,7 @@ public final class Provenance {
                     p.destroyForcibly();
                     return null;
                 }
-                return p.exitValue() == 0 ? Files.readString(outFile).trim() : null;
+                return p.exitValue() == 0 ? Files.readString(outFile) : null;
             } finally {
                 Files.deleteIfExists(outFile);
             }

@@ -59,7 +59,9 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
         OnnxSession s;
         try {
             // no spinning: between teacher batches the student trains on the same cores
-            s = OnnxSession.open(file, new OnnxSession.Options(threads, null, o.input(), o.output(), false, false));
+            // on a GPU when this ONNX Runtime has CUDA (-Pcuda: onnxruntime_gpu)
+            s = OnnxSession.open(file, new OnnxSession.Options(threads, null, o.input(), o.output(), false, false,
+                    true));
         } catch (ConfigException e) {
             throw e.under(section);
         } catch (InputException e) {
@@ -165,7 +167,9 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
     public String describe() {
         return "ONNX model " + file + " (input '" + session.inputName() + "' " + Arrays.toString(session.inputShape())
                 + (flat ? "" : nhwc ? " nhwc" : " nchw") + ", output '" + session.outputName() + "'), run by ONNX "
-                + "Runtime " + OnnxSession.runtimeVersion() + " on " + threads + " thread" + (threads == 1 ? "" : "s");
+                + "Runtime " + OnnxSession.runtimeVersion() + (OnnxSession.cudaAvailable() ? " on CUDA device 0 (CPU "
+                + "for what CUDA lacks, " : " on ") + threads + " thread" + (threads == 1 ? "" : "s")
+                + (OnnxSession.cudaAvailable() ? ")" : "");
     }
 
     @Override
