@@ -95,6 +95,9 @@ final class DoctorCommand implements Callable<Integer> {
     /** {@code name, compute capability} of each NVIDIA GPU, from nvidia-smi; empty without one (or without it). */
     static List<String> nvidiaSmi() {
         String out = Provenance.commandOutput("nvidia-smi", "--query-gpu=name,compute_cap", "--format=csv,noheader");
+        if (out == null) { // an older nvidia-smi without compute_cap
+            out = Provenance.commandOutput("nvidia-smi", "--query-gpu=name", "--format=csv,noheader");
+        }
         return out == null ? List.of() : out.lines().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
@@ -115,7 +118,10 @@ final class DoctorCommand implements Callable<Integer> {
                 cc = Double.NaN;
             }
             String sm = Double.isNaN(cc) ? "?" : "sm_" + Math.round(cc * 10);
-            if (cc >= FIRST_UNCOVERED_CAPABILITY) {
+            if (Double.isNaN(cc)) {
+                lines.add(new Line(Status.NOTE, "gpu", name + ": compute capability unknown (nvidia-smi did not give "
+                        + "it); ND4J's CUDA build (-Pcuda, CUDA 11.6) covers sm_37 to sm_86, not sm_90 (H100, H200)"));
+            } else if (cc >= FIRST_UNCOVERED_CAPABILITY) {
                 lines.add(new Line(Status.NOTE, "gpu", name + " (compute capability " + cc + ", " + sm + "): ND4J "
                         + "1.0.0-M2.1's CUDA build is CUDA 11.6, which has no " + sm + " kernels, so -Pcuda training "
                         + "cannot use it; train on the CPU, and run ONNX teachers on it with ONNX Runtime GPU "

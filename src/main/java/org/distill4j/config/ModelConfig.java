@@ -29,10 +29,13 @@ public record ModelConfig(@JsonUnwrapped ArchSpec arch, String load, @JsonUnwrap
         this(arch, load, null);
     }
 
-    /** {@code format: onnx} in resolved configs, so that a file not named {@code .onnx} still loads as ONNX. */
+    /**
+     * {@code format} in resolved configs where the file name does not say it: {@code onnx} (always written), or
+     * {@code dl4j} for a zip named {@code .onnx}; so that a resolved config reads back as the same model.
+     */
     @JsonProperty("format")
     public String format() {
-        return onnx == null ? null : "onnx";
+        return onnx != null ? "onnx" : load != null && onnxName(load) ? "dl4j" : null;
     }
 
     /** Whether this section loads an ONNX model (which ONNX Runtime runs; it is never trained). */

@@ -36,7 +36,7 @@ public final class CsvDataset {
             throw new ConfigException("dataset.path", "a CSV dataset names its files with train: and test:");
         }
         if (c.augment().perImage()) {
-            throw new ConfigException("dataset.augment", "flips and shifts are for images; CSV rows take mixup only");
+            throw new ConfigException("dataset.augment", "flips and shifts are for images, not CSV rows");
         }
         Path train = file(c.train(), "dataset.train");
         Path test = file(c.test(), "dataset.test");
@@ -48,7 +48,7 @@ public final class CsvDataset {
             throw new DataException("dataset.test: " + test + " has columns " + te.header() + "; the training file "
                     + "has " + tr.header());
         }
-        List<String> classes = c.classes() != null ? c.classes() : List.copyOf(new TreeSet<>(tr.labels()));
+        List<String> classes = c.classes() != null ? c.classes() : defaultClasses(tr.labels());
         if (classes.size() < 2) {
             throw new DataException("dataset.train: " + train + " holds " + classes.size() + " class; a classifier "
                     + "needs at least 2");
@@ -62,13 +62,22 @@ public final class CsvDataset {
                     + " does not match the " + f + " feature columns of " + train);
         }
         Map<String, String> sums = new TreeMap<>();
-        sums.put("csv:" + train.getFileName(), ImageFolder.checksum(train.toAbsolutePath().getParent(),
+        sums.put("csv:train:" + train.getFileName(), ImageFolder.checksum(train.toAbsolutePath().getParent(),
                 List.of(train.toAbsolutePath())));
-        sums.put("csv:" + test.getFileName(), ImageFolder.checksum(test.toAbsolutePath().getParent(),
+        sums.put("csv:test:" + test.getFileName(), ImageFolder.checksum(test.toAbsolutePath().getParent(),
                 List.of(test.toAbsolutePath())));
         return new FashionMnist.Splits(dataset("csv:train", tr, classes, train, ch, h, w, sums, "dataset.train"),
                 dataset("csv:test", te, classes, test, ch, h, w, sums, "dataset.test"),
                 train.toAbsolutePath().getParent());
+    }
+
+    /** The distinct labels in name order, or in numeric order when every one is an integer (0, 1, 2, ..., 10). */
+    static List<String> defaultClasses(List<String> labels) {
+        TreeSet<String> distinct = new TreeSet<>(labels);
+        if (distinct.stream().allMatch(l -> l.matches("-?\\d{1,18}"))) {
+            return distinct.stream().sorted(java.util.Comparator.comparingLong(Long::parseLong)).toList();
+        }
+        return List.copyOf(distinct);
     }
 
     private static ImageDataset dataset(String name, Rows r, List<String> classes, Path file, int ch, int h, int w,
@@ -101,7 +110,7 @@ public final class CsvDataset {
                 throw new DataException(key + ": " + file + " is empty; a header row and data rows are expected");
             }
             for (Writable wr : reader.next()) {
-                header.add(wr.toString().strip());
+                header.add(wr.toString().replace("\uFEFF", "").strip()); // a byte-order mark before the first name
             }
             labelAt = header.indexOf(label);
             if (labelAt < 0) {

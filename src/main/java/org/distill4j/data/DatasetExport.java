@@ -39,7 +39,9 @@ public final class DatasetExport {
         }
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp-");
+        // a plain folder (the umask's permissions, not a temporary folder's owner-only ones): it becomes out
+        Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".tmp-" + ProcessHandle.current()
+                .pid() + "-" + System.nanoTime()));
         try {
             for (ImageDataset d : new ImageDataset[]{train, test}) {
                 String split = d == train ? "train" : "test";
@@ -58,12 +60,10 @@ public final class DatasetExport {
 
     private static void writeFolder(ImageDataset d, int n, Path dir) throws IOException {
         int width = String.valueOf(Math.max(0, d.size() - 1)).length();
-        for (int k = 0; k < d.numClasses(); k++) {
-            Files.createDirectories(dir.resolve(classFolder(k, d.classNames())));
-        }
+        // only the classes among the first n images get a folder (an empty class folder is refused when read)
         try (var pb = org.distill4j.run.Progress.steps("export " + dir.getFileName(), n, "images")) {
             for (int i = 0; i < n; i++) {
-                Path f = dir.resolve(classFolder(d.labels()[i], d.classNames()))
+                Path f = Files.createDirectories(dir.resolve(classFolder(d.labels()[i], d.classNames())))
                         .resolve(String.format("%0" + width + "d.png", i));
                 if (!ImageIO.write(image(d, i), "png", f.toFile())) {
                     throw new IOException("no PNG writer in this Java");

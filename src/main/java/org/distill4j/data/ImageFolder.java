@@ -20,7 +20,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.datavec.api.io.labels.ParentPathLabelGenerator;
 import org.datavec.api.split.CollectionInputSplit;
 import org.datavec.api.writable.NDArrayWritable;
 import org.datavec.api.writable.Writable;
@@ -33,9 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@code dataset: {name: image-folder, train: DIR, test: DIR, height, width, channels}}: images in one sub-folder per
  * class (the layout of Keras' {@code image_dataset_from_directory} and torchvision's {@code ImageFolder}), read with
- * DataVec's {@link ImageRecordReader} and {@link ParentPathLabelGenerator} at {@code height x width} (images of
- * another size are resized, with a warning) as grayscale or RGB. The classes are the train folder's sub-folders in
- * name order. Each split's checksum is a SHA-256 over its files' relative paths and bytes, in name order.
+ * DataVec's {@link ImageRecordReader}, labelled by their class folder ({@link ClassFolderLabels}), at
+ * {@code height x width} (images of another size are resized, with a warning) as grayscale or RGB. The classes are the
+ * train folder's sub-folders in name order. Each split's checksum is a SHA-256 over its files' relative paths and
+ * bytes, in name order.
  */
 public final class ImageFolder {
     private static final Logger LOG = LogManager.getLogger(ImageFolder.class);
@@ -161,7 +161,7 @@ public final class ImageFolder {
         int[] labels = new int[files.size()];
         List<URI> uris = files.stream().map(Path::toUri).toList();
         List<String> resized = new ArrayList<>();
-        try (ImageRecordReader reader = new ImageRecordReader(h, w, ch, new ParentPathLabelGenerator());
+        try (ImageRecordReader reader = new ImageRecordReader(h, w, ch, new ClassFolderLabels(root));
              Progress pb = Progress.steps("read " + name, files.size(), "images")) {
             reader.initialize(new CollectionInputSplit(uris));
             reader.setLabels(classes); // the training set's classes, whichever this split holds
@@ -175,6 +175,9 @@ public final class ImageFolder {
                 }
                 INDArray img = ((NDArrayWritable) rec.get(0)).get();
                 labels[i] = rec.get(1).toInt();
+                if (labels[i] < 0) { // cannot happen: every file lies in a class folder of the training set
+                    throw new IllegalStateException(files.get(i) + ": no class");
+                }
                 toBytes(img, pixels, i * p, ch, h * w, files.get(i), key);
                 if (resized.size() < 3 && !size(files.get(i), h, w)) {
                     resized.add(files.get(i).toString());
@@ -190,6 +193,34 @@ public final class ImageFolder {
         Map<String, String> sums = new LinkedHashMap<>();
         sums.put(name, checksum(root, files));
         return new ImageDataset(name, pixels, labels, ch, h, w, List.copyOf(classes), sums);
+    }
+
+    /**
+     * DataVec's label of an image: the class folder it lies in directly below {@code root}, at any depth below that
+     * (DataVec's {@code ParentPathLabelGenerator} would take the nearest folder, a sub-folder of a class).
+     */
+    static final class ClassFolderLabels implements org.datavec.api.io.labels.PathLabelGenerator {
+        private final String root;
+
+        ClassFolderLabels(Path root) {
+            this.root = root.toAbsolutePath().normalize().toString();
+        }
+
+        @Override
+        public Writable getLabelForPath(String path) {
+            Path rel = Path.of(root).relativize(Path.of(path).toAbsolutePath().normalize());
+            return new org.datavec.api.writable.Text(rel.getName(0).toString());
+        }
+
+        @Override
+        public Writable getLabelForPath(URI uri) {
+            return getLabelForPath(Path.of(uri).toString());
+        }
+
+        @Override
+        public boolean inferLabelClasses() {
+            return true;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.distill4j.onnx;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -25,15 +26,29 @@ public final class OnnxSession implements AutoCloseable {
     private final long[] inputShape;
     private final String output;
     private final int classes;
+    private final String cudaProblem;
+    private boolean onCuda;
 
     private OnnxSession(OrtEnvironment env, OrtSession session, String input, long[] inputShape, String output,
-                        int classes) {
+                        int classes, boolean onCuda, String cudaProblem) {
         this.env = env;
         this.session = session;
         this.input = input;
         this.inputShape = inputShape;
         this.output = output;
         this.classes = classes;
+        this.onCuda = onCuda;
+        this.cudaProblem = cudaProblem;
+    }
+
+    /** Whether the session runs on CUDA device 0 (asked for, and the CUDA provider could be added). */
+    public boolean onCuda() {
+        return onCuda;
+    }
+
+    /** Why the CUDA provider asked for could not be added (the session runs on the CPU), or null. */
+    public String cudaProblem() {
+        return cudaProblem;
     }
 
     /**
@@ -87,8 +102,15 @@ public final class OnnxSession implements AutoCloseable {
             if (!o.spin()) {
                 opts.addConfigEntry("session.intra_op.allow_spinning", "0");
             }
+            boolean cuda = false;
+            String cudaProblem = null;
             if (o.gpu() && cudaAvailable()) {
-                opts.addCUDA(0); // device 0; operators CUDA lacks fall back to the CPU
+                try {
+                    opts.addCUDA(0); // device 0; operators CUDA lacks fall back to the CPU
+                    cuda = true;
+                } catch (OrtException e) { // a GPU build without a GPU or its CUDA libraries: the CPU it is
+                    cudaProblem = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                }
             }
             if (o.optimizedOut() != null) {
                 opts.setOptimizedModelFilePath(o.optimizedOut().toString());
@@ -99,14 +121,17 @@ public final class OnnxSession implements AutoCloseable {
             try {
                 Map.Entry<String, NodeInfo> in = pick(s.getInputInfo(), o.input(), false, "input", file);
                 Map.Entry<String, NodeInfo> out = pick(s.getOutputInfo(), o.output(), o.firstOutput(), "output", file);
-                if (!(in.getValue().getInfo() instanceof TensorInfo ti)) {
-                    throw ConfigException.field("input", "'" + in.getKey() + "' of " + file + " is not a tensor");
+                if (!(in.getValue().getInfo() instanceof TensorInfo ti) || ti.type != OnnxJavaType.FLOAT) {
+                    throw ConfigException.field("input", "'" + in.getKey() + "' of " + file + " is "
+                            + in.getValue().getInfo() + "; a float32 tensor is expected");
                 }
-                if (!(out.getValue().getInfo() instanceof TensorInfo to) || to.getShape().length != 2) {
-                    throw ConfigException.field("output", "'" + out.getKey() + "' of " + file + " has shape "
-                            + shapeOf(out.getValue()) + "; the logits [batch, classes] are expected");
+                if (!(out.getValue().getInfo() instanceof TensorInfo to) || to.getShape().length != 2
+                        || to.type != OnnxJavaType.FLOAT) {
+                    throw ConfigException.field("output", "'" + out.getKey() + "' of " + file + " is "
+                            + out.getValue().getInfo() + "; the float32 logits [batch, classes] are expected");
                 }
-                return new OnnxSession(env, s, in.getKey(), ti.getShape(), out.getKey(), (int) to.getShape()[1]);
+                return new OnnxSession(env, s, in.getKey(), ti.getShape(), out.getKey(), (int) to.getShape()[1],
+                        cuda, cudaProblem);
             } catch (RuntimeException e) {
                 s.close();
                 throw e;

@@ -65,7 +65,18 @@ public final class Pipeline {
     private record Prepared(RunConfig config, List<Stage> stages, FashionMnist.Splits splits, Batches train,
                             Batches validation, Batches test, Map<String, Object> backend,
                             Architectures.InputShape input, Map<ModelSlot, Net> models,
-                            org.distill4j.spi.OnnxTeacher onnxTeacher) {
+                            org.distill4j.spi.OnnxTeacher onnxTeacher) implements AutoCloseable {
+        /** Closes the ONNX teacher's session, if any (quietly: a failure to close hides nothing else). */
+        @Override
+        public void close() {
+            if (onnxTeacher != null) {
+                try {
+                    onnxTeacher.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing the ONNX teacher's session: {}", e.getMessage());
+                }
+            }
+        }
     }
 
     private static Prepared prepare(RunConfig config, Plugins plugins) {
@@ -136,18 +147,20 @@ public final class Pipeline {
         if (dir == null) {
             checkOutputDir(root, config.name());
         }
-        Prepared p = prepare(config, plugins);
-        String resolved = ConfigWriter.toYaml(config);
-        RunDirectory rd = dir == null ? createRunDirectory(root, config.name(), resolved) : createRunDirectoryAt(dir);
-        Record prov = new Record(rd, new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null));
-        // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
-        ExclusiveLock.holding(rd.file(LOCK), () -> new IllegalStateException(rd.path() + " is locked"), () ->
-                whileRunning(rd, prov, events, () -> {
-                    run(p, rd, prov, resolved, overrides, commandLine);
-                    return null;
-                }));
-        return rd.path();
+        try (Prepared p = prepare(config, plugins)) {
+            String resolved = ConfigWriter.toYaml(config);
+            RunDirectory rd = dir == null ? createRunDirectory(root, config.name(), resolved)
+                    : createRunDirectoryAt(dir);
+            Record prov = new Record(rd, new RunProvenance(RunProvenance.Status.RUNNING, null, null, null, null, null,
+                    null, null, null, null, null, null, null, null, null));
+            // held while the run is going, so that a --resume of it is refused (the OS drops it when the process ends)
+            ExclusiveLock.holding(rd.file(LOCK), () -> new IllegalStateException(rd.path() + " is locked"), () ->
+                    whileRunning(rd, prov, events, () -> {
+                        run(p, rd, prov, resolved, overrides, commandLine);
+                        return null;
+                    }));
+            return rd.path();
+        }
     }
 
     /**
@@ -315,7 +328,13 @@ public final class Pipeline {
         RunDirectory rd = RunDirectory.open(dir);
         RunState state = RunState.read(rd);
         String lost = lostStages(rd, config, state);
-        Prepared p = prepare(config, plugins);
+        try (Prepared p = prepare(config, plugins)) {
+            return resumePrepared(p, rd, before, state, lost, events, commandLine);
+        }
+    }
+
+    private static Path resumePrepared(Prepared p, RunDirectory rd, RunProvenance before, RunState state, String lost,
+                                       Events events, List<String> commandLine) throws Exception {
         Record prov = new Record(rd, before);
         return whileRunning(rd, prov, events, () -> {
             try (RunLog log = RunLog.attach(rd.file("train.log"))) {
@@ -449,17 +468,7 @@ public final class Pipeline {
         return (Exception) e;
     }
 
-    private static void execute(Prepared p, RunDirectory rd, Record prov, RunState resumed) throws Exception {
-        try {
-            executeStages(p, rd, prov, resumed);
-        } finally {
-            if (p.onnxTeacher() != null) {
-                p.onnxTeacher().close();
-            }
-        }
-    }
-
-    private static void executeStages(Prepared p, RunDirectory rd, Record prov, RunState resumed)
+    private static void execute(Prepared p, RunDirectory rd, Record prov, RunState resumed)
             throws Exception {
         RunConfig config = p.config();
         long t0 = System.nanoTime();

@@ -81,8 +81,9 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
                         prepend(want)) + "; is layout: " + (layout == OnnxModelConfig.Layout.NHWC ? "nchw" : "nhwc")
                         + " meant?)" : ""));
             }
-            OnnxTeacher t = new OnnxTeacher(s, file, in, shape.length == 4 && layout == OnnxModelConfig.Layout.NHWC,
-                    shape.length == 2, mean, std, threads);
+            // a flat input takes channel-major rows, or with layout: nhwc the rows of a flattened HWC image (Keras)
+            OnnxTeacher t = new OnnxTeacher(s, file, in, layout == OnnxModelConfig.Layout.NHWC, shape.length == 2,
+                    mean, std, threads);
             t.checkClasses(section, numClasses);
             return t;
         } catch (RuntimeException e) {
@@ -165,11 +166,12 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
 
     @Override
     public String describe() {
+        String layout = flat ? (nhwc ? " flat hwc" : "") : nhwc ? " nhwc" : " nchw";
         return "ONNX model " + file + " (input '" + session.inputName() + "' " + Arrays.toString(session.inputShape())
-                + (flat ? "" : nhwc ? " nhwc" : " nchw") + ", output '" + session.outputName() + "'), run by ONNX "
-                + "Runtime " + OnnxSession.runtimeVersion() + (OnnxSession.cudaAvailable() ? " on CUDA device 0 (CPU "
-                + "for what CUDA lacks, " : " on ") + threads + " thread" + (threads == 1 ? "" : "s")
-                + (OnnxSession.cudaAvailable() ? ")" : "");
+                + layout + ", output '" + session.outputName() + "'), run by ONNX Runtime "
+                + OnnxSession.runtimeVersion() + (session.onCuda() ? " on CUDA device 0 (CPU for what CUDA lacks, "
+                : " on ") + threads + " thread" + (threads == 1 ? "" : "s") + (session.onCuda() ? ")" : "")
+                + (session.cudaProblem() == null ? "" : "; CUDA could not be used: " + session.cudaProblem());
     }
 
     @Override

@@ -30,10 +30,13 @@ class DataExportCliTest {
         try (Stream<Path> s = Files.walk(dir.resolve("train"))) {
             assertEquals(30, s.filter(f -> f.toString().endsWith(".png")).count());
         }
+        ImageDataset test = FashionMnist.load(Path.of(Datasets.SAMPLE_DIR), "fashion-mnist-sample", false).test();
+        List<String> expected = java.util.stream.IntStream.of(java.util.Arrays.copyOf(test.labels(), 30)).distinct()
+                .sorted().mapToObj(k -> List.of("0_T-shirt_top", "1_Trouser", "2_Pullover", "3_Dress", "4_Coat",
+                        "5_Sandal", "6_Shirt", "7_Sneaker", "8_Bag", "9_Ankle_boot").get(k)).toList();
         try (Stream<Path> s = Files.list(dir.resolve("test"))) {
-            List<String> folders = s.map(f -> f.getFileName().toString()).sorted().toList();
-            assertEquals(List.of("0_T-shirt_top", "1_Trouser", "2_Pullover", "3_Dress", "4_Coat", "5_Sandal",
-                    "6_Shirt", "7_Sneaker", "8_Bag", "9_Ankle_boot"), folders);
+            // one folder per class among the first 30 test images, named <index>_<name>
+            assertEquals(expected, s.map(f -> f.getFileName().toString()).sorted().toList());
         }
         for (int i : new int[]{0, 17, 29}) {
             Path png = dir.resolve("train").resolve(org.distill4j.data.DatasetExport.classFolder(train.labels()[i],

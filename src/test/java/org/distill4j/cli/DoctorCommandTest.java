@@ -35,6 +35,10 @@ class DoctorCommandTest {
         assertEquals(DoctorCommand.Status.OK, lines.get(1).status());
         assertTrue(lines.get(1).text().contains("sm_80"), lines.get(1).text());
         lines.clear();
+        DoctorCommand.gpu(lines, List.of("Tesla K80"));
+        assertEquals(DoctorCommand.Status.NOTE, lines.get(0).status());
+        assertTrue(lines.get(0).text().startsWith("Tesla K80: compute capability unknown"), lines.get(0).text());
+        lines.clear();
         DoctorCommand.gpu(lines, List.of());
         assertEquals(DoctorCommand.Status.NOTE, lines.get(0).status());
     }

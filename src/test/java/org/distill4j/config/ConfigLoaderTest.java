@@ -79,8 +79,15 @@ class ConfigLoaderTest {
         String yaml = ConfigWriter.toYaml(c);
         assertTrue(yaml.contains("format: onnx"), yaml);
         assertEquals(c, load(yaml), "the resolved config reads back");
-        // format: onnx makes any file name an ONNX model; a .onnx file with format: dl4j is a zip
-        assertTrue(load(ONNX_TEACHER.replace("load: t.onnx", "load: teacher.bin, format: onnx")).teacher().isOnnx());
+        // format: onnx makes any file name an ONNX model; a .onnx file with format: dl4j is a zip; both read back
+        RunConfig bin = load(ONNX_TEACHER.replace("load: t.onnx", "load: teacher.bin, format: onnx"));
+        assertTrue(bin.teacher().isOnnx());
+        assertEquals(bin, load(ConfigWriter.toYaml(bin)));
+        RunConfig zip = load(ONNX_TEACHER.replace("load: t.onnx, layout: nhwc, mean: [0.5], std: 0.25, threads: 2",
+                "load: t.onnx, format: dl4j"));
+        assertTrue(!zip.teacher().isOnnx() && ConfigWriter.toYaml(zip).contains("format: dl4j"),
+                ConfigWriter.toYaml(zip));
+        assertEquals(zip, load(ConfigWriter.toYaml(zip)));
         assertEquals(List.of(ModelSlot.TEACHER, ModelSlot.BASELINE, ModelSlot.STUDENT),
                 ((EvaluateStageConfig) c.stages().get(3)).models());
     }

@@ -60,6 +60,12 @@ class CsvDatasetTest {
     }
 
     @Test
+    void integerLabelsAreOrderedAsNumbers() {
+        assertEquals(List.of("0", "1", "2", "9", "10"), CsvDataset.defaultClasses(List.of("10", "2", "0", "9", "1")));
+        assertEquals(List.of("10", "2", "b"), CsvDataset.defaultClasses(List.of("b", "2", "10")));
+    }
+
+    @Test
     void badRowsAreOneLineErrorsNamingFileAndLine() throws IOException {
         Path good = Files.writeString(tmp.resolve("good.csv"), "label,x,y\na,1,2\nb,3,4\n");
         Path wide = Files.writeString(tmp.resolve("wide.csv"), "label,x,y\na,1,2\nb,3,4,5\n");

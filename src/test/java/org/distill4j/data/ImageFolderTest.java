@@ -77,6 +77,7 @@ class ImageFolderTest {
         png(train.resolve("red/a.png"), 8, 6, 0xff0000);
         png(train.resolve("blue/b.png"), 8, 6, 0x0000ff);
         png(train.resolve("blue/c.png"), 16, 12, 0x0000ff); // twice the size: resized to 8x6
+        png(train.resolve("red/more/d.png"), 8, 6, 0xff0000); // a sub-folder of a class: still that class
         FashionMnist.Splits s = ImageFolder.load(config(train, train, 6, 8, 3));
         ImageDataset d = s.train();
         assertEquals(List.of("blue", "red"), d.classNames());
@@ -89,7 +90,7 @@ class ImageFolderTest {
         assertEquals(0, d.pixels()[3 * hw] & 0xff, "blue/b.png, red channel");
         assertEquals(255, d.pixels()[3 * hw + 2 * hw] & 0xff, "blue/b.png, blue channel");
         assertEquals(255, d.pixels()[2 * 3 * hw + 2 * hw + 7] & 0xff, "the resized blue/c.png");
-        assertArrayEquals(new int[]{1, 0, 0}, d.labels(), "a.png, b.png, c.png");
+        assertArrayEquals(new int[]{1, 0, 0, 1}, d.labels(), "a.png, b.png, c.png, d.png");
     }
 
     @Test

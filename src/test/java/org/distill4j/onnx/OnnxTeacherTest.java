@@ -187,6 +187,19 @@ class OnnxTeacherTest {
                 assertTrue(t.describe().contains("ONNX model"), t.describe());
             }
         }
+        // a flat input fed a flattened HWC image (a Keras Flatten): the same weights, rows in HWC order
+        float[] hwc = new float[w.length];
+        for (int c = 0; c < 2; c++) {
+            for (int j = 0; j < 12; j++) {
+                System.arraycopy(w, (c * 12 + j) * 5, hwc, (j * 2 + c) * 5, 5);
+            }
+        }
+        Path f = linear(tmp.resolve("flat-hwc.onnx"), "flat", hwc, b, 5);
+        try (OnnxTeacher t = OnnxTeacher.open("teacher", spec(f, opts("NHWC", List.of(0.25, 0.5), List.of(0.5, 2.0))),
+                shape, 5)) {
+            assertArrayEquals(want, Evaluator.floats(t.logits(Nd4j.create(rows, new long[]{3, 24}, 'c'))), 1e-4f);
+            assertTrue(t.describe().contains("flat hwc"), t.describe());
+        }
     }
 
     @Test
