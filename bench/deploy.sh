@@ -11,6 +11,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$HERE"
+. bench/machine.sh
 OFF=experiments/official
 OUT="$HERE/bench/results/deploy-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
@@ -22,15 +23,12 @@ for net in lenet5 resnet8 mlp300; do
     [ -f "$f" ] || { echo "deploy.sh: $f is missing (configs/fashion-mnist/deploy/ makes it)" >&2; exit 2; }
   done
 done
-{
-  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc) cores"
-  echo "# CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|vl|_vnni|_bf16)|avx_vnni|amx_int8)$' | sort | xargs)"
-} > "$OUT/machine.txt"
+machine_header > "$OUT/machine.txt"
 TORCH=1
 /usr/bin/python3 -c "import torch" 2>/dev/null || { TORCH=0; echo "deploy.sh: no PyTorch (apt-get install python3-torch python3-numpy libopenblas0-openmp): its column stays empty" >&2; }
 for batch in 1 128; do
   for t in 1 2; do
-    echo "# load before batch $batch, $t thread(s): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+    load_line "before batch $batch, $t thread(s)" >> "$OUT/machine.txt"
     for net in lenet5 resnet8 mlp300; do
       OMP_NUM_THREADS=$t ./distill bench --batch "$batch" --onnx-threads "$t" --json "$OUT/$net-b$batch-t$t.json" \
         --model "${ZIP[$net]}" --model "${FP32[$net]}/export.onnx" \
@@ -43,6 +41,6 @@ for batch in 1 128; do
     fi
   done
 done
-echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+load_line "at the end" >> "$OUT/machine.txt"
 /usr/bin/python3 bench/deploy_table.py "$OUT" | tee "$OUT/table.md"
 echo "results in $OUT"

@@ -9,6 +9,7 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$HERE"
+. bench/machine.sh
 OFF=experiments/official
 OUT="$HERE/bench/results/teachers-$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
@@ -18,18 +19,15 @@ MODELS=($OFF/fashion-mnist-teacher-cnn/train-teacher.zip $OFF/deploy-teacher_cnn
 for f in "${MODELS[@]}"; do
   [ -f "$f" ] || { echo "teachers.sh: $f is missing (configs/fashion-mnist/deploy/teacher_*_onnx.yaml make the exports)" >&2; exit 2; }
 done
-{
-  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) x $(nproc) cores"
-  echo "# CPU flags: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|vl|_vnni|_bf16)|avx_vnni|amx_int8)$' | sort | xargs)"
-} > "$OUT/machine.txt"
+machine_header > "$OUT/machine.txt"
 args=()
 for f in "${MODELS[@]}"; do args+=(--model "$f"); done
 for batch in 1 128; do
   for t in 1 2; do
-    echo "# load before batch $batch, $t thread(s): $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+    load_line "before batch $batch, $t thread(s)" >> "$OUT/machine.txt"
     OMP_NUM_THREADS=$t ./distill bench --batch "$batch" --onnx-threads "$t" --json "$OUT/b$batch-t$t.json" \
       "${args[@]}" "$@" | tee -a "$OUT/bench.log"
   done
 done
-echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+load_line "at the end" >> "$OUT/machine.txt"
 echo "results in $OUT"

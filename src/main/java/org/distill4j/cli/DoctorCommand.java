@@ -146,7 +146,7 @@ final class DoctorCommand implements Callable<Integer> {
                 + "and glibc MALLOC_* thresholds)" : vars)));
         long heap = Runtime.getRuntime().maxMemory();
         long physical = org.bytedeco.javacpp.Pointer.maxPhysicalBytes();
-        Long total = Provenance.totalMemoryBytes();
+        Long total = Provenance.totalMemory();
         lines.add(new Line(heap < (256L << 20) ? Status.PROBLEM : Status.OK, "memory", "Java heap " + mib(heap)
                 + ", native limit " + (physical > 0 ? mib(physical) : "none") + " (JavaCPP maxphysicalbytes), machine "
                 + (total == null ? "?" : mib(total)) + (heap < (256L << 20) ? "; a heap under 256 MiB cannot hold "

@@ -62,10 +62,8 @@ public final class CsvDataset {
                     + " does not match the " + f + " feature columns of " + train);
         }
         Map<String, String> sums = new TreeMap<>();
-        sums.put("csv:train:" + train.getFileName(), ImageFolder.checksum(train.toAbsolutePath().getParent(),
-                List.of(train.toAbsolutePath())));
-        sums.put("csv:test:" + test.getFileName(), ImageFolder.checksum(test.toAbsolutePath().getParent(),
-                List.of(test.toAbsolutePath())));
+        sums.put("csv:train:" + train.getFileName(), IdxFile.digestFile(train, "SHA-256"));
+        sums.put("csv:test:" + test.getFileName(), IdxFile.digestFile(test, "SHA-256"));
         return new FashionMnist.Splits(dataset("csv:train", tr, classes, train, ch, h, w, sums, "dataset.train"),
                 dataset("csv:test", te, classes, test, ch, h, w, sums, "dataset.test"),
                 train.toAbsolutePath().getParent());

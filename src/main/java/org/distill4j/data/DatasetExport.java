@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -54,7 +52,7 @@ public final class DatasetExport {
             }
             Files.move(tmp, out);
         } finally {
-            deleteTree(tmp);
+            org.distill4j.run.AtomicFiles.deleteTree(tmp);
         }
     }
 
@@ -120,16 +118,5 @@ public final class DatasetExport {
 
     static String csvField(String s) {
         return s.matches("[^,\"\\n\\r]*") ? s : "\"" + s.replace("\"", "\"\"") + "\"";
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
-        }
     }
 }

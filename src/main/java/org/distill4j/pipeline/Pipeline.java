@@ -21,6 +21,7 @@ import org.distill4j.config.RunConfig;
 import org.distill4j.config.StageConfig;
 import org.distill4j.data.Batches;
 import org.distill4j.data.FashionMnist;
+import org.distill4j.data.IdxFile;
 import org.distill4j.data.ImageDataset;
 import org.distill4j.model.Architectures;
 import org.distill4j.model.ModelSummary;
@@ -265,28 +266,15 @@ public final class Pipeline {
      * The content hashes of what the run reads: the dataset's files, and each model file it loads ({@code
      * teacher.load <file>}), so that {@code reproduce} warns when any of them changed.
      */
-    private static Map<String, String> inputChecksums(RunConfig config, Prepared p) throws IOException {
+    private static Map<String, String> inputChecksums(RunConfig config, Prepared p) {
         Map<String, String> sums = new java.util.TreeMap<>(p.splits().train().checksums());
         for (ModelSlot slot : List.of(ModelSlot.TEACHER, ModelSlot.STUDENT)) {
             ModelConfig m = config.model(slot);
             if (m != null && m.load() != null && Files.isRegularFile(Path.of(m.load()))) {
-                sums.put(slot.section() + ".load " + m.load(), fileSha256(Path.of(m.load())));
+                sums.put(slot.section() + ".load " + m.load(), IdxFile.digestFile(Path.of(m.load()), "SHA-256"));
             }
         }
         return sums;
-    }
-
-    private static String fileSha256(Path f) throws IOException {
-        try (java.io.InputStream in = Files.newInputStream(f)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return java.util.HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
@@ -348,7 +336,7 @@ public final class Pipeline {
                     }
                     if (lost != null) {
                         LOG.warn(lost);
-                        Checkpoint.deleteTree(RunState.dir(rd));
+                        AtomicFiles.deleteTree(RunState.dir(rd));
                         rd.retainMetrics(m -> m == null);
                     }
                     execute(p, rd, prov, state);
@@ -513,7 +501,7 @@ public final class Pipeline {
                 RunSummary.gain(state.results()), state.reports(), wall, p.train().data().classNames());
         rd.writeJson(RunSummary.FILE, summary);
         prov.set(prov.get().completed(wall));
-        Checkpoint.deleteTree(rd.file("checkpoints"));
+        AtomicFiles.deleteTree(rd.file("checkpoints"));
         LOG.info("summary: {}", headline(summary));
         LOG.info("run directory {}", rd.path());
     }

@@ -217,7 +217,7 @@ public final class Repeats {
                 Pipeline.resume(runDir, plugins, commandLine, events);
             } else {
                 if (Files.exists(runDir)) {
-                    org.distill4j.spi.Checkpoint.deleteTree(runDir); // made, then stopped before it began
+                    org.distill4j.run.AtomicFiles.deleteTree(runDir); // made, then stopped before it began
                 }
                 Pipeline.run(ConfigLoader.load(Path.of(m.config()), withSeed, plugins.schema()), plugins, withSeed,
                         commandLine, events, runDir);

@@ -192,7 +192,7 @@ final class RunState {
         j.put("stage_times", reports);
         j.put("results", results);
         Json.write(dir(rd).resolve("pipeline.json"), j);
-        Checkpoint.deleteTree(Checkpoint.dir(rd, stage));
+        AtomicFiles.deleteTree(Checkpoint.dir(rd, stage));
     }
 
     /** Hands the completed stages' models, with their masks and codes, back to {@code ctx}. */

@@ -67,4 +67,16 @@ public final class AtomicFiles {
             }
         });
     }
+
+    /** Deletes {@code p} and everything below it; nothing when it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
 }

@@ -127,11 +127,7 @@ public final class Provenance {
     }
 
     /** The machine's physical memory in bytes, or null where /proc/meminfo is absent. */
-    public static Long totalMemoryBytes() {
-        return totalMemory();
-    }
-
-    static Long totalMemory() {
+    public static Long totalMemory() {
         return Machine.kiloBytesField(Path.of("/proc/meminfo"), "MemTotal:");
     }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.distill4j.model.Net;
+import org.distill4j.run.AtomicFiles;
 import org.distill4j.run.CannotWriteException;
 import org.distill4j.run.Json;
 import org.distill4j.run.RunDirectory;
@@ -57,7 +58,7 @@ public final class Checkpoint {
         Path base = dir(rd, stage);
         Files.createDirectories(base);
         Path tmp = base.resolve("epoch-" + st.epoch() + ".tmp");
-        deleteTree(tmp);
+        AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         net.saveCheckpoint(tmp.resolve(MODEL));
         hook.save(net, tmp);
@@ -73,11 +74,11 @@ public final class Checkpoint {
         m.put("nd4j_rng_node", st.rngNode());
         Json.write(tmp.resolve(STATE), m);
         Path target = base.resolve("epoch-" + st.epoch());
-        deleteTree(target);
+        AtomicFiles.deleteTree(target);
         Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         for (Path p : list(base)) {
             if (!p.equals(target)) {
-                deleteTree(p);
+                AtomicFiles.deleteTree(p);
             }
         }
     }
@@ -128,17 +129,6 @@ public final class Checkpoint {
         }
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
-        }
-    }
-
-    public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.distill4j.run.AtomicFiles;
 import org.distill4j.config.ModelSlot;
 import org.distill4j.config.TrainingConfig;
 import org.distill4j.data.Batches;
@@ -134,7 +135,7 @@ public final class Trainer {
                 // the one checkpoint a stage keeps is damaged (a full disk, a copy cut short): start the stage over
                 LOG.warn("{}: checkpoint {} is damaged ({}); the stage starts again from its beginning", stageName,
                         resumeFrom, String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString()));
-                Checkpoint.deleteTree(resumeFrom);
+                AtomicFiles.deleteTree(resumeFrom);
                 resumeFrom = null;
                 st = null;
             }

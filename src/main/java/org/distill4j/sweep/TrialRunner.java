@@ -85,7 +85,7 @@ public final class TrialRunner {
                 continue;
             }
             if (Files.exists(run)) {
-                org.distill4j.spi.Checkpoint.deleteTree(run);
+                org.distill4j.run.AtomicFiles.deleteTree(run);
             }
             List<String> seed = List.of("seed=" + Repeats.seed(master, i));
             Pipeline.run(ConfigLoader.load(cfg, seed, plugins.schema()), plugins, seed, command,
