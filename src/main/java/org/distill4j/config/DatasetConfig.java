@@ -57,9 +57,8 @@ public record DatasetConfig(String name, String path, double validation, Augment
 
     /** A config error at the first of {@code keys} that is set: keys this dataset kind does not take. */
     public void refuse(String... keys) {
-        Object[] values = new Object[keys.length];
-        for (int i = 0; i < keys.length; i++) {
-            values[i] = switch (keys[i]) {
+        for (String k : keys) {
+            Object value = switch (k) {
                 case "train" -> train;
                 case "test" -> test;
                 case "height" -> height;
@@ -68,12 +67,10 @@ public record DatasetConfig(String name, String path, double validation, Augment
                 case "label" -> label;
                 case "classes" -> classes;
                 case "scale" -> scale;
-                default -> throw new IllegalArgumentException(keys[i]);
+                default -> throw new IllegalArgumentException(k);
             };
-        }
-        for (int i = 0; i < keys.length; i++) {
-            if (values[i] != null) {
-                throw new ConfigException("dataset." + keys[i], "not a key of " + name + " datasets");
+            if (value != null) {
+                throw new ConfigException("dataset." + k, "not a key of " + name + " datasets");
             }
         }
     }

@@ -99,17 +99,14 @@ public final class ImageFolder {
         return p;
     }
 
-    /** The class names: the sub-folders of {@code train}, in name order; each must hold at least one image. */
+    /**
+     * The class names: the sub-folders of {@code train}, in name order (that each holds an image, {@link #read}
+     * checks as it collects them).
+     */
     static List<String> classes(Path train) {
-        List<String> names = new ArrayList<>();
+        List<String> names;
         try (Stream<Path> s = Files.list(train)) {
-            for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
-                if (images(d).isEmpty()) {
-                    throw new DataException("dataset.train: class folder " + d + " holds no images ("
-                            + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")");
-                }
-                names.add(d.getFileName().toString());
-            }
+            names = s.filter(Files::isDirectory).sorted().map(d -> d.getFileName().toString()).toList();
         } catch (IOException e) {
             throw new DataException("dataset.train: cannot list " + train + ": " + e.getMessage());
         }
@@ -143,7 +140,8 @@ public final class ImageFolder {
                 }
                 List<Path> imgs = images(d);
                 if (imgs.isEmpty()) {
-                    throw new DataException(key + ": class folder " + d + " holds no images");
+                    throw new DataException(key + ": class folder " + d + " holds no images ("
+                            + String.join(", ", EXTENSIONS.stream().sorted().toList()) + ")");
                 }
                 files.addAll(imgs);
             }

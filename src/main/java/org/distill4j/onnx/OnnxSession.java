@@ -27,7 +27,7 @@ public final class OnnxSession implements AutoCloseable {
     private final String output;
     private final int classes;
     private final String cudaProblem;
-    private boolean onCuda;
+    private final boolean onCuda;
 
     private OnnxSession(OrtEnvironment env, OrtSession session, String input, long[] inputShape, String output,
                         int classes, boolean onCuda, String cudaProblem) {

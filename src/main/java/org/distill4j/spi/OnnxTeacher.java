@@ -29,6 +29,7 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
     private final float[] mean;
     private final float[] std;
     private final int threads;
+    private final long params;
 
     private OnnxTeacher(OnnxSession session, Path file, Architectures.InputShape in, boolean nhwc, boolean flat,
                         float[] mean, float[] std, int threads) {
@@ -42,6 +43,7 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
         this.mean = mean;
         this.std = std;
         this.threads = threads;
+        this.params = OnnxSession.parameters(file);
     }
 
     /**
@@ -157,7 +159,7 @@ public final class OnnxTeacher implements Teacher, AutoCloseable {
 
     /** The number of weights the model file holds (its initializers), for reports. */
     public long params() {
-        return OnnxSession.parameters(file);
+        return params;
     }
 
     public Path file() {

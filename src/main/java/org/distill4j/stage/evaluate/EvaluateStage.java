@@ -37,35 +37,28 @@ public final class EvaluateStage implements Stage {
     public StageResult run(StageContext ctx) throws Exception {
         Map<ModelSlot, ModelResult> results = new EnumMap<>(ModelSlot.class);
         for (ModelSlot slot : config.models()) {
-            if (slot == ModelSlot.TEACHER && ctx.onnxTeacher() != null) {
-                results.put(slot, evaluateOnnx(ctx, ctx.onnxTeacher()));
+            OnnxTeacher onnx = slot == ModelSlot.TEACHER ? ctx.onnxTeacher() : null;
+            Net net = onnx == null ? ctx.model(slot) : null;
+            Evaluator.Model m = onnx != null ? x -> Evaluator.floats(onnx.logits(x))
+                    : x -> Evaluator.floats(net.output(x));
+            EvalResult r = Evaluator.evaluate(m, ctx.test(), config.batchSize());
+            LOG.info("\n{}", r.report(slot.yaml() + (onnx != null ? " (ONNX Runtime)" : "") + " on the test set"));
+            ctx.runDir().writeJson("eval-" + slot.yaml() + ".json", r.toMap());
+            Double validation = ctx.validation().data().size() == 0 ? null
+                    : Evaluator.accuracy(m, ctx.validation(), config.batchSize(), Integer.MAX_VALUE);
+            if (onnx != null) {
+                long params = onnx.params();
+                results.put(slot, new ModelResult(ctx.describe(slot), null, params, null, params * 4,
+                        Files.size(onnx.file()), r.samplesPerSecond(), null, r.accuracy(), r.top5(), validation));
                 continue;
             }
-            Net net = ctx.model(slot);
-            EvalResult r = Evaluator.evaluate(net, ctx.test(), config.batchSize());
-            LOG.info("\n{}", r.report(slot.yaml() + " on the test set"));
-            ctx.runDir().writeJson("eval-" + slot.yaml() + ".json", r.toMap());
             ModelSummary s = ModelSummary.of(net, ctx.input());
             String producer = ctx.state(slot).producedBy();
             Path zip = producer == null ? null : ctx.runDir().file(producer + ".zip");
             results.put(slot, new ModelResult(ctx.describe(slot), producer, s.params(), s.flops(), s.params() * 4,
                     zip != null && Files.exists(zip) ? Files.size(zip) : null, r.samplesPerSecond(),
-                    OneDnn.helperOf(net), r.accuracy(), r.top5(), ctx.validation().data().size() == 0 ? null
-                    : Evaluator.accuracy(net, ctx.validation(), config.batchSize(), Integer.MAX_VALUE)));
+                    OneDnn.helperOf(net), r.accuracy(), r.top5(), validation));
         }
         return new StageResult(Map.of(), null, results);
-    }
-
-    /** The report of an ONNX teacher, run by ONNX Runtime as distillation runs it. */
-    private ModelResult evaluateOnnx(StageContext ctx, OnnxTeacher teacher) throws java.io.IOException {
-        Evaluator.Model m = x -> Evaluator.floats(teacher.logits(x));
-        EvalResult r = Evaluator.evaluate(m, ctx.test(), config.batchSize());
-        LOG.info("\n{}", r.report("teacher (ONNX Runtime) on the test set"));
-        ctx.runDir().writeJson("eval-teacher.json", r.toMap());
-        long params = teacher.params();
-        return new ModelResult(ctx.describe(ModelSlot.TEACHER), null, params, null, params * 4,
-                Files.size(teacher.file()), r.samplesPerSecond(), null, r.accuracy(), r.top5(),
-                ctx.validation().data().size() == 0 ? null
-                        : Evaluator.accuracy(m, ctx.validation(), config.batchSize(), Integer.MAX_VALUE));
     }
 }
